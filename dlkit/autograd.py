@@ -1,0 +1,378 @@
+"""Imperative automatic differentiation: a tape recorded while ``record()`` is on.
+
+Every op called through ``mx.nd`` while recording appends a ``TapeNode`` that remembers
+the op, its attributes, its input and output arrays, and where each input came from::
+
+    x.attach_grad()                      x ----------.
+    with autograd.record():                           v
+        y = x * 2          # node 1: _mul_scalar(x)   y --.
+        z = y + x          # node 2: broadcast_add(y, x)    v
+    z.backward()                                     z  (head)
+
+``backward`` walks the nodes reachable from the heads in reverse topological order and
+calls each op's ``backward`` (the same method the Executor calls), summing the gradients
+that reach an array by several paths. Leaf arrays (``attach_grad``) receive the result in
+``.grad`` according to their ``grad_req`` ('write', 'add' or 'null'). Afterwards the tape
+is freed unless ``retain_graph=True``, so memory does not grow from step to step.
+
+``record(train_mode=True)`` also switches training mode, which Dropout and BatchNorm
+read; ``pause()`` stops recording inside a recorded block.
+"""
+import threading
+
+from .base import MXNetError
+
+__all__ = ["record", "pause", "train_mode", "predict_mode", "is_recording", "is_training",
+           "set_recording", "set_training", "backward", "grad", "mark_variables",
+           "Function", "TapeNode"]
+
+_state = threading.local()
+
+
+def is_recording():
+    """True inside ``autograd.record()`` (and not inside a ``pause()``)."""
+    return getattr(_state, "recording", False)
+
+
+def is_training():
+    """True in training mode: Dropout drops and BatchNorm uses batch statistics."""
+    return getattr(_state, "training", False)
+
+
+def set_recording(is_record):
+    """Turn recording on or off; returns the previous state."""
+    previous = is_recording()
+    _state.recording = bool(is_record)
+    return previous
+
+
+def set_training(train_mode):
+    """Turn training mode on or off; returns the previous state."""
+    previous = is_training()
+    _state.training = bool(train_mode)
+    return previous
+
+
+class _Scope:
+    """Context manager that sets recording and training flags and restores them."""
+
+    def __init__(self, recording, training):
+        self._wanted = (recording, training)
+        self._previous = (None, None)
+
+    def __enter__(self):
+        recording, training = self._wanted
+        previous_recording = set_recording(recording) if recording is not None else None
+        previous_training = set_training(training) if training is not None else None
+        self._previous = (previous_recording, previous_training)
+        return self
+
+    def __exit__(self, *exc):
+        previous_recording, previous_training = self._previous
+        if previous_recording is not None:
+            set_recording(previous_recording)
+        if previous_training is not None:
+            set_training(previous_training)
+
+
+def record(train_mode=True):
+    """Record operations for ``backward``; by default also enter training mode.
+
+    Example
+    -------
+    >>> x = mx.nd.ones((2,)); x.attach_grad()
+    >>> with mx.autograd.record():
+    ...     y = 2 * x
+    >>> y.backward()
+    """
+    return _Scope(True, train_mode)
+
+
+def pause(train_mode=False):
+    """Stop recording inside a ``record()`` block (prediction mode by default)."""
+    return _Scope(False, train_mode)
+
+
+def train_mode():
+    """Training mode without changing recording."""
+    return _Scope(None, True)
+
+
+def predict_mode():
+    """Prediction mode without changing recording."""
+    return _Scope(None, False)
+
+
+class TapeNode:
+    """One recorded op call: what ``backward`` needs to send gradients to its inputs.
+
+    ``parents[i]`` says where input ``i`` came from: ``(node, output_index)`` for the
+    output of an earlier node, ``(None, array)`` for a leaf with ``attach_grad``, or
+    ``None`` for a constant. ``inputs``/``outputs`` are raw NumPy/CuPy arrays.
+    """
+    __slots__ = ("op", "attrs", "inputs", "outputs", "parents", "is_train", "freed")
+
+    def __init__(self, op, attrs, inputs, outputs, parents, is_train):
+        self.op = op
+        self.attrs = attrs
+        self.inputs = inputs
+        self.outputs = outputs
+        self.parents = parents
+        self.is_train = is_train
+        self.freed = False
+
+    def run_backward(self, xp, out_grads):
+        if self.freed:
+            raise MXNetError(
+                f"backward through operator {self.op.name} a second time: its graph was "
+                "freed after the first backward; pass retain_graph=True to the first call")
+        if self.op.train_aware:
+            return self.op.backward(xp, self.inputs, self.outputs, out_grads,
+                                    is_train=self.is_train, **self.attrs)
+        return self.op.backward(xp, self.inputs, self.outputs, out_grads, **self.attrs)
+
+
+def parent_of(array):
+    """Where an NDArray came from, for a new tape node (see ``TapeNode.parents``)."""
+    if array is None:
+        return None
+    if array._entry is not None:
+        return array._entry
+    if array._grad_req is not None:
+        return (None, array)
+    return None
+
+
+def _topological_order(heads):
+    """Nodes reachable from the heads, each after every node that feeds it."""
+    order, visited = [], set()
+    stack = [(entry[0], False) for entry in heads if entry[0] is not None]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        for parent in node.parents:
+            if parent is not None and parent[0] is not None and id(parent[0]) not in visited:
+                stack.append((parent[0], False))
+    return order
+
+
+def _accumulate(store, key, value):
+    current = store.get(key)
+    store[key] = value if current is None else current + value
+
+
+def _run_backward(heads, head_grads, retain_graph, train_mode):
+    """Propagate gradients from heads; return {id(leaf): (leaf, gradient array)}."""
+    from .ndarray.ndarray import NDArray
+    if isinstance(heads, NDArray):
+        heads = [heads]
+    if head_grads is None or isinstance(head_grads, NDArray):
+        head_grads = [head_grads] * len(heads) if head_grads is None else [head_grads]
+    if len(head_grads) != len(heads):
+        raise MXNetError(f"backward: got {len(heads)} heads but {len(head_grads)} "
+                         "head gradients")
+    node_grads, leaf_grads, leaves = {}, {}, {}
+    entries = []
+    for head, head_grad in zip(heads, head_grads):
+        entry = parent_of(head)
+        if entry is None:
+            raise MXNetError(
+                "cannot differentiate with respect to a head that was not computed under "
+                "autograd.record() from arrays with attach_grad()")
+        xp = head.context.xp
+        value = xp.ones(head.shape, head._data.dtype) if head_grad is None else \
+            head_grad._data
+        entries.append(entry)
+        if entry[0] is None:
+            leaves[id(entry[1])] = entry[1]
+            _accumulate(leaf_grads, id(entry[1]), value)
+        else:
+            _accumulate(node_grads, (id(entry[0]), entry[1]), value)
+    order = _topological_order(entries)
+    previous_training = set_training(train_mode) if train_mode is not None else None
+    try:
+        for node in reversed(order):
+            count = len(node.outputs)
+            out_grads = [node_grads.pop((id(node), i), None) for i in range(count)]
+            if all(g is None for g in out_grads):
+                continue
+            xp = _xp_of(node)
+            for i in range(node.op.num_visible_outputs(node.attrs)):
+                if out_grads[i] is None:
+                    out_grads[i] = xp.zeros_like(node.outputs[i])
+            in_grads = node.run_backward(xp, out_grads)
+            for parent, in_grad in zip(node.parents, in_grads):
+                if parent is None or in_grad is None:
+                    continue
+                if parent[0] is None:
+                    leaves[id(parent[1])] = parent[1]
+                    _accumulate(leaf_grads, id(parent[1]), in_grad)
+                else:
+                    _accumulate(node_grads, (id(parent[0]), parent[1]), in_grad)
+    finally:
+        if previous_training is not None:
+            set_training(previous_training)
+    if not retain_graph:
+        for node in order:
+            node.inputs = node.outputs = None
+            node.freed = True
+    return {key: (leaves[key], value) for key, value in leaf_grads.items()}
+
+
+def _xp_of(node):
+    for array in node.outputs:
+        if array is not None:
+            return _module_of(array)
+    raise MXNetError(f"operator {node.op.name} recorded no outputs")
+
+
+def _module_of(array):
+    import numpy
+    if isinstance(array, numpy.ndarray) or numpy.isscalar(array):
+        return numpy
+    import cupy
+    return cupy
+
+
+def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
+    """Compute gradients of ``heads`` and store them in each leaf's ``.grad``.
+
+    Parameters
+    ----------
+    heads : NDArray or list of NDArray
+        Outputs computed under ``record()``.
+    head_grads : NDArray or list, optional
+        Gradient arriving at each head; ones by default.
+    retain_graph : bool
+        Keep the tape so ``backward`` can run again.
+    train_mode : bool
+        Mode in which train-aware ops compute their backward.
+    """
+    results = _run_backward(heads, head_grads, retain_graph, train_mode)
+    for leaf, value in results.values():
+        if leaf._grad_req == "null" or leaf._grad is None:
+            continue
+        target = leaf._grad._data
+        value = value.astype(target.dtype, copy=False)
+        if leaf._grad_req == "add":
+            target += value
+        else:
+            target[...] = value
+
+
+def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=False,
+         train_mode=True):
+    """Return the gradients of ``heads`` with respect to ``variables`` (new arrays).
+
+    Unlike ``backward`` this leaves ``.grad`` untouched.
+
+    Differs from MXNet: ``create_graph=True`` (higher-order gradients) is not supported
+    and raises ``MXNetError``.
+    """
+    from .ndarray.ndarray import NDArray
+    if create_graph:
+        raise MXNetError("autograd.grad: create_graph=True (higher-order gradients) is "
+                         "not supported by dlkit")
+    single = isinstance(variables, NDArray)
+    variables = [variables] if single else list(variables)
+    if retain_graph is None:
+        retain_graph = create_graph
+    results = _run_backward(heads, head_grads, retain_graph, train_mode)
+    gradients = []
+    for variable in variables:
+        found = results.get(id(variable))
+        if found is None:
+            gradients.append(variable.zeros_like())
+        else:
+            gradients.append(NDArray(found[1].astype(variable._data.dtype, copy=False),
+                                     variable.context))
+    return gradients[0] if single else gradients
+
+
+def mark_variables(variables, gradients, grad_reqs="write"):
+    """Mark arrays as leaves whose gradient goes into the given ``gradients`` arrays."""
+    from .ndarray.ndarray import NDArray
+    if isinstance(variables, NDArray):
+        variables, gradients = [variables], [gradients]
+    if isinstance(grad_reqs, str):
+        grad_reqs = [grad_reqs] * len(variables)
+    for variable, gradient, grad_req in zip(variables, gradients, grad_reqs):
+        variable._grad = gradient
+        variable._grad_req = grad_req
+        variable._entry = None
+
+
+class _FunctionOp:
+    """Adapter that lets a user ``Function`` sit on the tape like a registered op."""
+    train_aware = False
+
+    def __init__(self, function):
+        self.function = function
+        self.name = type(function).__name__
+
+    def num_visible_outputs(self, attrs):
+        return attrs["num_outputs"]
+
+    def backward(self, xp, inputs, outputs, out_grads, **attrs):
+        from .ndarray.ndarray import NDArray
+        ctx = attrs["ctx"]
+        with pause():
+            in_grads = self.function.backward(*[NDArray(g, ctx) for g in out_grads])
+        if isinstance(in_grads, NDArray):
+            in_grads = [in_grads]
+        return [g._data if g is not None else None for g in in_grads]
+
+
+class Function:
+    """A custom differentiable operation written with NDArrays.
+
+    Subclass it and define ``forward(*inputs)`` and ``backward(*out_grads)``; use
+    ``self.save_for_backward(...)`` and ``self.saved_tensors`` to keep what backward
+    needs.
+
+    Example
+    -------
+    >>> class Sigmoid(mx.autograd.Function):
+    ...     def forward(self, x):
+    ...         y = 1 / (1 + mx.nd.exp(-x))
+    ...         self.save_for_backward(y)
+    ...         return y
+    ...     def backward(self, dy):
+    ...         y, = self.saved_tensors
+    ...         return dy * y * (1 - y)
+    """
+
+    def __init__(self):
+        self.saved_tensors = ()
+
+    def save_for_backward(self, *arrays):
+        self.saved_tensors = arrays
+
+    def forward(self, *inputs):
+        raise NotImplementedError
+
+    def backward(self, *out_grads):
+        raise NotImplementedError
+
+    def __call__(self, *inputs):
+        from .ndarray.ndarray import NDArray
+        with pause(train_mode=is_training()):
+            outputs = self.forward(*inputs)
+        single = isinstance(outputs, NDArray)
+        outputs = [outputs] if single else list(outputs)
+        if is_recording():
+            parents = [parent_of(x) for x in inputs]
+            if any(p is not None for p in parents):
+                attrs = {"num_outputs": len(outputs), "ctx": outputs[0].context}
+                node = TapeNode(_FunctionOp(self), attrs, [x._data for x in inputs],
+                                [y._data for y in outputs], parents, is_training())
+                outputs = [NDArray(y._data, y.context) for y in outputs]
+                for index, output in enumerate(outputs):
+                    output._entry = (node, index)
+        return outputs[0] if single else outputs

@@ -1,0 +1,707 @@
+"""NDArray: MXNet's n-dimensional array, holding a NumPy (cpu) or CuPy (gpu) array.
+
+An ``NDArray`` is a thin handle::
+
+    NDArray
+      _data   -> numpy.ndarray / cupy.ndarray   (the numbers)
+      _ctx    -> Context                        (cpu(0), gpu(1), ...)
+      _grad   -> NDArray or None                (after attach_grad)
+      _entry  -> (TapeNode, index) or None      (which recorded op produced it)
+
+Every computation goes through ``invoke``, the one imperative dispatcher: it parses the
+op's attributes, checks contexts and shapes with the op's own ``infer_shape``, runs the
+op's ``forward`` with the context's array module, wraps the results and, while
+``autograd.record()`` is on, appends a node to the tape.
+
+MXNet quirks kept: arrays are float32 by default; ``asnumpy`` copies; basic slices such as
+``x[1:3]`` are views that write through to ``x``.
+"""
+import numpy as np
+
+from .. import autograd
+from ..base import MXNetError, dtype_np, mx_real_t
+from ..context import Context, current_context
+from ..ops.registry import get_op
+
+__all__ = ["NDArray", "invoke", "array", "zeros", "ones", "full", "empty", "arange",
+           "zeros_like", "ones_like", "waitall", "concatenate", "moveaxis"]
+
+
+# ----------------------------------------------------------------------------------------
+# The dispatcher.
+# ----------------------------------------------------------------------------------------
+def _split_arguments(op, args, kwargs):
+    """Separate array inputs from attributes, MXNet style.
+
+    Positional NDArrays are inputs in order; positional non-arrays after the inputs are
+    attributes in declaration order (``nd.sum(x, 1)`` is ``axis=1``). Keyword arguments
+    named like inputs are inputs.
+    """
+    inputs = []
+    attrs = {}
+    positional_attrs = []
+    for value in args:
+        if isinstance(value, NDArray) or (value is None and not positional_attrs):
+            inputs.append(value)
+        else:
+            positional_attrs.append(value)
+    if positional_attrs:
+        names = list(op.attrs)
+        for attr_name, value in zip(names, positional_attrs):
+            attrs[attr_name] = value
+    named_inputs = {}
+    for key, value in kwargs.items():
+        if key in op.input_names and (isinstance(value, NDArray) or value is None):
+            named_inputs[key] = value
+        else:
+            attrs[key] = value
+    if named_inputs:
+        if op.variadic:
+            raise MXNetError(f"operator {op.name}: pass its inputs positionally")
+        slots = dict(zip(op.input_names, inputs + [None] * len(op.input_names)))
+        for key, value in named_inputs.items():
+            slots[key] = value
+        inputs = [slots[name] for name in op.input_names]
+    return inputs, attrs
+
+
+def _parse_attrs_cached(op, attrs):
+    if attrs:
+        return op.parse_attrs(attrs)
+    defaults = op.__dict__.get("_default_attrs")
+    if defaults is None:
+        defaults = op.parse_attrs({})
+        op._default_attrs = defaults
+    return defaults
+
+
+def _context_of(op, inputs, ctx):
+    context = None
+    for value in inputs:
+        if value is None:
+            continue
+        if context is None:
+            context = value._ctx
+        elif value._ctx != context:
+            raise MXNetError(
+                f"operator {op.name}: inputs are on different contexts, {context} and "
+                f"{value._ctx}; move them with as_in_context() first")
+    if context is None:
+        context = Context(ctx) if ctx is not None else current_context()
+    return context
+
+
+def invoke(op, args, kwargs, out=None):
+    """Run ``op`` imperatively on NDArrays: the path of every ``mx.nd.*`` call."""
+    if isinstance(op, str):
+        op = get_op(op)
+    ctx = kwargs.pop("ctx", None) if "ctx" in kwargs and "ctx" not in op.attrs else None
+    kwargs.pop("name", None)
+    inputs, attrs = _split_arguments(op, args, kwargs)
+    attrs = _parse_attrs_cached(op, attrs)
+    names = op.list_inputs(attrs)
+    if len(inputs) < len(names):
+        inputs = inputs + [None] * (len(names) - len(inputs))
+    for name, value in zip(names, inputs):
+        if value is None and name not in op.optional_inputs:
+            raise MXNetError(f"operator {op.name}: missing input {name!r}; it takes "
+                             f"inputs {names}")
+    if len(inputs) > len(names):
+        raise MXNetError(f"operator {op.name}: got {len(inputs)} inputs but it takes "
+                         f"{len(names)}: {names}")
+    context = _context_of(op, inputs, ctx)
+    op.infer_shape([None if x is None else x._data.shape for x in inputs], **attrs)
+    data = [None if x is None else x._data for x in inputs]
+    xp = context.xp
+    training = autograd.is_training()
+    if op.train_aware:
+        results = op.forward(xp, *data, is_train=training, **attrs)
+    else:
+        results = op.forward(xp, *data, **attrs)
+    if not isinstance(results, (tuple, list)):
+        results = (results,)
+    outputs = [NDArray(result, context) for result in results]
+    if autograd.is_recording():
+        _record(op, attrs, inputs, data, results, outputs, training)
+    visible = op.num_visible_outputs(attrs)
+    if out is not None:
+        return _write_out(op, outputs[:visible], out)
+    return outputs[0] if visible == 1 else outputs[:visible]
+
+
+def _record(op, attrs, inputs, data, results, outputs, training):
+    parents = [autograd.parent_of(x) for x in inputs]
+    if all(parent is None for parent in parents):
+        return
+    node = autograd.TapeNode(op, attrs, data, list(results), parents, training)
+    for index, output in enumerate(outputs):
+        output._entry = (node, index)
+
+
+def _write_out(op, outputs, out):
+    targets = out if isinstance(out, (list, tuple)) else [out]
+    for target, output in zip(targets, outputs):
+        if target.shape != output.shape:
+            raise MXNetError(f"operator {op.name}: out= has shape {target.shape} but the "
+                             f"result has shape {output.shape}")
+        target._data[...] = output._data
+        target._entry = output._entry
+    return out
+
+
+# ----------------------------------------------------------------------------------------
+# The array class.
+# ----------------------------------------------------------------------------------------
+def _shape_text(shape):
+    return "x".join(str(dim) for dim in shape)
+
+
+class NDArray:
+    """An n-dimensional array on a device; MXNet's ``mx.nd.NDArray``.
+
+    Create one with ``mx.nd.array``, ``mx.nd.zeros``, ``mx.nd.ones`` ...; compute with
+    operators (``x + y``) and ``mx.nd.*`` functions; get NumPy data back with
+    ``asnumpy()``.
+
+    Example
+    -------
+    >>> x = mx.nd.array([[1, 2], [3, 4]])
+    >>> (x * 2).asnumpy()
+    array([[2., 4.],
+           [6., 8.]], dtype=float32)
+    """
+    __slots__ = ("_data", "_ctx", "_grad", "_grad_req", "_entry", "__weakref__")
+    __array_priority__ = 1000.0  # make numpy_scalar * NDArray use our __rmul__
+
+    def __init__(self, data, ctx=None):
+        self._data = data
+        self._ctx = ctx if ctx is not None else current_context()
+        self._grad = None
+        self._grad_req = None
+        self._entry = None
+
+    # ---- basic properties ----
+    @property
+    def shape(self):
+        """The shape, a tuple of ints."""
+        return tuple(self._data.shape)
+
+    @property
+    def size(self):
+        """Number of elements."""
+        return int(self._data.size)
+
+    @property
+    def ndim(self):
+        """Number of dimensions."""
+        return self._data.ndim
+
+    @property
+    def dtype(self):
+        """The NumPy scalar type, such as ``numpy.float32`` (as MXNet returns it)."""
+        return self._data.dtype.type
+
+    @property
+    def context(self):
+        """The device this array lives on."""
+        return self._ctx
+
+    ctx = context
+
+    @property
+    def stype(self):
+        """Storage type; dlkit arrays are always dense (``'default'``)."""
+        return "default"
+
+    @property
+    def T(self):
+        """The transpose (reverses all axes)."""
+        return invoke("transpose", [self], {})
+
+    @property
+    def grad(self):
+        """The gradient buffer created by ``attach_grad`` (None before)."""
+        return self._grad
+
+    @property
+    def handle(self):
+        """MXNet exposes a C handle; dlkit exposes the underlying NumPy/CuPy array."""
+        return self._data
+
+    # ---- printing ----
+    def __repr__(self):
+        shape_info = _shape_text(self.shape)
+        return f"\n{self.asnumpy()}\n<{type(self).__name__} {shape_info} @{self._ctx}>"
+
+    __str__ = __repr__
+
+    # ---- conversion ----
+    def asnumpy(self):
+        """A NumPy copy of the data."""
+        if isinstance(self._data, np.ndarray):
+            return self._data.copy()
+        return self._data.get()
+
+    def asscalar(self):
+        """The value of a one-element array as a NumPy scalar."""
+        if self.size != 1:
+            raise MXNetError(f"asscalar: the array must have exactly one element, "
+                             f"but its shape is {self.shape}")
+        return self.asnumpy().reshape(())[()]
+
+    def __float__(self):
+        return float(self.asscalar())
+
+    def __int__(self):
+        return int(self.asscalar())
+
+    def __bool__(self):
+        if self.size != 1:
+            raise ValueError("The truth value of an NDArray with multiple elements is "
+                             "ambiguous.")
+        return bool(self.asscalar())
+
+    def __len__(self):
+        return self.shape[0]
+
+    def __iter__(self):
+        for index in range(self.shape[0]):
+            yield self[index]
+
+    def __array__(self, dtype=None, copy=None):
+        result = self.asnumpy()
+        return result if dtype is None else result.astype(dtype)
+
+    def astype(self, dtype, copy=True):
+        """This array converted to ``dtype`` (a new array unless ``copy=False`` and the
+        dtype already matches)."""
+        dtype = dtype_np(dtype)
+        if not copy and self._data.dtype == dtype:
+            return self
+        return invoke("Cast", [self], {"dtype": dtype.name})
+
+    def copy(self):
+        """A copy on the same context."""
+        return self.copyto(self._ctx)
+
+    def copyto(self, other):
+        """Copy into the NDArray ``other`` (returns it), or onto the Context ``other``."""
+        if isinstance(other, NDArray):
+            if other.shape != self.shape:
+                raise MXNetError(f"copyto: shape mismatch, source {self.shape} and target "
+                                 f"{other.shape}")
+            other._data[...] = _move(self._data, other._ctx)
+            return other
+        if isinstance(other, Context):
+            return NDArray(_move(self._data, other, copy=True), other)
+        raise MXNetError(f"copyto: expected an NDArray or a Context, got {type(other)}")
+
+    def as_in_context(self, context):
+        """This array on ``context``: itself if already there, else a copy."""
+        if context == self._ctx:
+            return self
+        return self.copyto(context)
+
+    as_in_ctx = as_in_context
+
+    def wait_to_read(self):
+        """MXNet waits for pending writes; dlkit computes eagerly, so this returns at once."""
+
+    def wait_to_write(self):
+        """See ``wait_to_read``."""
+
+    # ---- autograd ----
+    def attach_grad(self, grad_req="write", stype=None):
+        """Allocate ``.grad`` (zeros) and mark this array as a leaf for autograd.
+
+        ``grad_req`` is ``'write'`` (overwrite), ``'add'`` (accumulate) or ``'null'``.
+        """
+        if grad_req not in ("write", "add", "null"):
+            raise MXNetError(f"attach_grad: grad_req must be 'write', 'add' or 'null', "
+                             f"got {grad_req!r}")
+        self._grad = NDArray(self._ctx.xp.zeros_like(self._data), self._ctx)
+        self._grad_req = grad_req
+        self._entry = None
+
+    def detach(self):
+        """The same data, cut from the recorded graph."""
+        return NDArray(self._data, self._ctx)
+
+    def backward(self, out_grad=None, retain_graph=False, train_mode=True):
+        """Compute the gradient of this array with respect to the leaves it came from."""
+        autograd.backward([self], None if out_grad is None else [out_grad],
+                          retain_graph=retain_graph, train_mode=train_mode)
+
+    # ---- shape methods (each an op, so they are recorded) ----
+    def reshape(self, *shape, **kwargs):
+        """Reshape, with MXNet's special codes (0 copy, -1 infer, -2, -3, -4)."""
+        if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
+            shape = shape[0]
+        if "shape" in kwargs:
+            shape = kwargs.pop("shape")
+        return invoke("Reshape", [self], {"shape": tuple(shape), **kwargs})
+
+    def reshape_like(self, other):
+        return invoke("reshape_like", [self, other], {})
+
+    def zeros_like(self):
+        return zeros_like(self)
+
+    def ones_like(self):
+        return ones_like(self)
+
+    def broadcast_to(self, shape):
+        return invoke("broadcast_to", [self], {"shape": shape})
+
+    def broadcast_like(self, other):
+        return invoke("broadcast_like", [self, other], {})
+
+    def expand_dims(self, axis):
+        return invoke("expand_dims", [self], {"axis": axis})
+
+    def flatten(self):
+        return invoke("Flatten", [self], {})
+
+    def transpose(self, *axes):
+        if len(axes) == 1 and isinstance(axes[0], (list, tuple)):
+            axes = axes[0]
+        return invoke("transpose", [self], {"axes": tuple(axes)} if axes else {})
+
+    def swapaxes(self, dim1, dim2):
+        return invoke("SwapAxis", [self], {"dim1": dim1, "dim2": dim2})
+
+    def squeeze(self, axis=None):
+        return invoke("squeeze", [self], {"axis": axis})
+
+    def tile(self, reps):
+        return invoke("tile", [self], {"reps": reps})
+
+    def repeat(self, repeats, axis=None):
+        return invoke("repeat", [self], {"repeats": repeats, "axis": axis})
+
+    def split(self, num_outputs, axis=1, squeeze_axis=False):
+        return invoke("SliceChannel", [self], {"num_outputs": num_outputs, "axis": axis,
+                                               "squeeze_axis": squeeze_axis})
+
+    def slice(self, begin, end, step=()):
+        return invoke("slice", [self], {"begin": begin, "end": end, "step": step})
+
+    def slice_axis(self, axis, begin, end):
+        return invoke("slice_axis", [self], {"axis": axis, "begin": begin, "end": end})
+
+    def take(self, indices, axis=0, mode="clip"):
+        return invoke("take", [self, indices], {"axis": axis, "mode": mode})
+
+    def pick(self, index, axis=-1, keepdims=False, mode="clip"):
+        return invoke("pick", [self, index], {"axis": axis, "keepdims": keepdims,
+                                              "mode": mode})
+
+    def one_hot(self, depth, on_value=1.0, off_value=0.0, dtype="float32"):
+        return invoke("one_hot", [self], {"depth": depth, "on_value": on_value,
+                                          "off_value": off_value, "dtype": dtype})
+
+    def clip(self, a_min, a_max):
+        return invoke("clip", [self], {"a_min": a_min, "a_max": a_max})
+
+    def topk(self, **kwargs):
+        return invoke("topk", [self], kwargs)
+
+    def sort(self, **kwargs):
+        return invoke("sort", [self], kwargs)
+
+    def argsort(self, **kwargs):
+        return invoke("argsort", [self], kwargs)
+
+    def softmax(self, **kwargs):
+        return invoke("softmax", [self], kwargs)
+
+    def log_softmax(self, **kwargs):
+        return invoke("log_softmax", [self], kwargs)
+
+    def dot(self, other, **kwargs):
+        return invoke("dot", [self, other], kwargs)
+
+    def norm(self, **kwargs):
+        return invoke("norm", [self], kwargs)
+
+    def abs(self):
+        return invoke("abs", [self], {})
+
+    def sign(self):
+        return invoke("sign", [self], {})
+
+    def sqrt(self):
+        return invoke("sqrt", [self], {})
+
+    def square(self):
+        return invoke("square", [self], {})
+
+    def exp(self):
+        return invoke("exp", [self], {})
+
+    def log(self):
+        return invoke("log", [self], {})
+
+    def relu(self):
+        return invoke("relu", [self], {})
+
+    def sigmoid(self):
+        return invoke("sigmoid", [self], {})
+
+    def tanh(self):
+        return invoke("tanh", [self], {})
+
+    def sum(self, *args, **kwargs):
+        return invoke("sum", [self, *args], kwargs)
+
+    def mean(self, *args, **kwargs):
+        return invoke("mean", [self, *args], kwargs)
+
+    def max(self, *args, **kwargs):
+        return invoke("max", [self, *args], kwargs)
+
+    def min(self, *args, **kwargs):
+        return invoke("min", [self, *args], kwargs)
+
+    def prod(self, *args, **kwargs):
+        return invoke("prod", [self, *args], kwargs)
+
+    def argmax(self, *args, **kwargs):
+        return invoke("argmax", [self, *args], kwargs)
+
+    def argmin(self, *args, **kwargs):
+        return invoke("argmin", [self, *args], kwargs)
+
+    # ---- arithmetic: MXNet maps NDArray (op) NDArray to broadcast_* ops ----
+    def _binary(self, other, array_op, scalar_op):
+        if isinstance(other, NDArray):
+            return invoke(array_op, [self, other], {})
+        if isinstance(other, (int, float, np.number, bool)):
+            return invoke(scalar_op, [self], {"scalar": other})
+        if isinstance(other, np.ndarray):
+            return invoke(array_op, [self, array(other, self._ctx, self._data.dtype)], {})
+        return NotImplemented
+
+    def _inplace(self, other, array_op, scalar_op):
+        result = self._binary(other, array_op, scalar_op)
+        if result is NotImplemented:
+            return result
+        self._data[...] = result._data
+        return self
+
+    def __add__(self, other):
+        return self._binary(other, "broadcast_add", "_plus_scalar")
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        return self._binary(other, "broadcast_sub", "_minus_scalar")
+
+    def __rsub__(self, other):
+        return self._binary(other, "_reverse_broadcast_sub", "_rminus_scalar")
+
+    def __mul__(self, other):
+        return self._binary(other, "broadcast_mul", "_mul_scalar")
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other):
+        return self._binary(other, "broadcast_div", "_div_scalar")
+
+    def __rtruediv__(self, other):
+        return self._binary(other, "_reverse_broadcast_div", "_rdiv_scalar")
+
+    def __mod__(self, other):
+        return self._binary(other, "broadcast_mod", "_mod_scalar")
+
+    def __rmod__(self, other):
+        return self._binary(other, "_reverse_broadcast_mod", "_rmod_scalar")
+
+    def __pow__(self, other):
+        return self._binary(other, "broadcast_power", "_power_scalar")
+
+    def __rpow__(self, other):
+        return self._binary(other, "_reverse_broadcast_power", "_rpower_scalar")
+
+    def __neg__(self):
+        return invoke("_mul_scalar", [self], {"scalar": -1.0})
+
+    def __abs__(self):
+        return self.abs()
+
+    def __iadd__(self, other):
+        return self._inplace(other, "broadcast_add", "_plus_scalar")
+
+    def __isub__(self, other):
+        return self._inplace(other, "broadcast_sub", "_minus_scalar")
+
+    def __imul__(self, other):
+        return self._inplace(other, "broadcast_mul", "_mul_scalar")
+
+    def __itruediv__(self, other):
+        return self._inplace(other, "broadcast_div", "_div_scalar")
+
+    def __imod__(self, other):
+        return self._inplace(other, "broadcast_mod", "_mod_scalar")
+
+    def __eq__(self, other):
+        return self._binary(other, "broadcast_equal", "_equal_scalar")
+
+    def __ne__(self, other):
+        return self._binary(other, "broadcast_not_equal", "_not_equal_scalar")
+
+    def __gt__(self, other):
+        return self._binary(other, "broadcast_greater", "_greater_scalar")
+
+    def __ge__(self, other):
+        return self._binary(other, "broadcast_greater_equal", "_greater_equal_scalar")
+
+    def __lt__(self, other):
+        return self._binary(other, "broadcast_lesser", "_lesser_scalar")
+
+    def __le__(self, other):
+        return self._binary(other, "broadcast_lesser_equal", "_lesser_equal_scalar")
+
+    __hash__ = object.__hash__
+
+    # ---- indexing ----
+    def __getitem__(self, key):
+        """Basic indexing returns a view (writes go through); advanced indexing a copy.
+
+        While recording, indexing is the differentiable ``_getitem`` op.
+        """
+        key = _index_key(key)
+        if autograd.is_recording() and autograd.parent_of(self) is not None:
+            return invoke("_getitem", [self], {"key": key})
+        return NDArray(self._data[key], self._ctx)
+
+    def __setitem__(self, key, value):
+        """Assign into part of the array: ``x[:] = 1``, ``x[1:3] = y``."""
+        key = _index_key(key)
+        if isinstance(value, NDArray):
+            value = _move(value._data, self._ctx)
+        elif isinstance(value, np.ndarray) and self._ctx.device_type == "gpu":
+            value = self._ctx.xp.asarray(value)
+        try:
+            self._data[key] = value
+        except ValueError as error:
+            source = getattr(value, "shape", ())
+            raise MXNetError(f"NDArray.__setitem__: cannot assign a value of shape "
+                             f"{tuple(source)} to index {key!r} of an array of shape "
+                             f"{self.shape}: {error}") from None
+
+
+def _index_key(key):
+    """Turn NDArray indices into arrays NumPy/CuPy understand."""
+    if isinstance(key, NDArray):
+        return key._data.astype(np.int64)
+    if isinstance(key, tuple):
+        return tuple(k._data.astype(np.int64) if isinstance(k, NDArray) else k
+                     for k in key)
+    return key
+
+
+def _move(data, ctx, copy=False):
+    """``data`` (NumPy or CuPy) as an array of ``ctx``'s array module."""
+    xp = ctx.xp
+    if xp is np:
+        if isinstance(data, np.ndarray):
+            return data.copy() if copy else data
+        return data.get()
+    with xp.cuda.Device(ctx.device_id):
+        return xp.array(data, copy=True) if copy else xp.asarray(data)
+
+
+# ----------------------------------------------------------------------------------------
+# Creation functions.
+# ----------------------------------------------------------------------------------------
+def _ctx(ctx):
+    return current_context() if ctx is None else ctx
+
+
+def array(source_array, ctx=None, dtype=None):
+    """An NDArray from a list, NumPy array or NDArray; float32 unless ``dtype`` says else.
+
+    MXNet quirk kept: a float64 NumPy array becomes float32 unless you pass ``dtype``.
+    (An NDArray source keeps its dtype.)
+    """
+    ctx = _ctx(ctx)
+    if isinstance(source_array, NDArray):
+        dtype = source_array.dtype if dtype is None else dtype
+        source_array = source_array.asnumpy()
+    dtype = dtype_np(mx_real_t if dtype is None else dtype)
+    try:
+        host = np.array(source_array, dtype=dtype)
+    except (TypeError, ValueError) as error:
+        raise MXNetError(f"nd.array: cannot make an array of {dtype} from "
+                         f"{type(source_array).__name__}: {error}") from None
+    return NDArray(_move(host, ctx), ctx)
+
+
+def empty(shape, ctx=None, dtype=None):
+    """An uninitialised array (dlkit fills it with zeros, so results are reproducible)."""
+    return zeros(shape, ctx, dtype)
+
+
+def _shape_arg(shape):
+    return (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+
+
+def zeros(shape, ctx=None, dtype=None, **kwargs):
+    """An array of zeros, float32 by default."""
+    ctx = _ctx(ctx)
+    return NDArray(ctx.xp.zeros(_shape_arg(shape), dtype_np(dtype)), ctx)
+
+
+def ones(shape, ctx=None, dtype=None, **kwargs):
+    """An array of ones, float32 by default."""
+    ctx = _ctx(ctx)
+    return NDArray(ctx.xp.ones(_shape_arg(shape), dtype_np(dtype)), ctx)
+
+
+def full(shape, val, ctx=None, dtype=mx_real_t, out=None):
+    """An array filled with ``val``."""
+    ctx = _ctx(ctx)
+    result = NDArray(ctx.xp.full(_shape_arg(shape), val, dtype_np(dtype)), ctx)
+    if out is not None:
+        out[:] = result
+        return out
+    return result
+
+
+def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None,
+           dtype=mx_real_t):
+    """Evenly spaced values in ``[start, stop)``; each repeated ``repeat`` times."""
+    ctx = _ctx(ctx)
+    if stop is None:
+        start, stop = 0, start
+    values = np.arange(start, stop, step, dtype=np.float64).astype(dtype_np(dtype))
+    if repeat != 1:
+        values = np.repeat(values, repeat)
+    return NDArray(_move(values, ctx), ctx)
+
+
+def zeros_like(data, **kwargs):
+    """Zeros with the shape, dtype and context of ``data``."""
+    return NDArray(data._ctx.xp.zeros_like(data._data), data._ctx)
+
+
+def ones_like(data, **kwargs):
+    """Ones with the shape, dtype and context of ``data``."""
+    return NDArray(data._ctx.xp.ones_like(data._data), data._ctx)
+
+
+def waitall():
+    """Wait for all pending computation (dlkit is eager: returns at once)."""
+
+
+def concatenate(arrays, axis=0, always_copy=True):
+    """Join arrays along ``axis`` (MXNet's python helper; same as ``concat``)."""
+    return invoke("Concat", list(arrays), {"dim": axis, "num_args": len(arrays)})
+
+
+def moveaxis(tensor, source, destination):
+    """Move one axis to a new position."""
+    axes = list(range(tensor.ndim))
+    axes.insert(destination % tensor.ndim, axes.pop(source % tensor.ndim))
+    return invoke("transpose", [tensor], {"axes": tuple(axes)})

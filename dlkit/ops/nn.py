@@ -1,0 +1,1 @@
+"""Operators: nn family (being written)."""

@@ -1,0 +1,1 @@
+"""Operators: random family (being written)."""

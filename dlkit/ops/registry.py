@@ -1,0 +1,447 @@
+"""The operator registry: every computation in dlkit is an ``Op`` defined once, here.
+
+An operator is a class with a ``forward`` whose *signature declares everything*:
+
+    def forward(self, xp, data, weight, bias=None, *, num_hidden: Int, no_bias: Bool = False)
+                      |     '------ inputs -------'     '----------- attributes -----------'
+                      '-- NumPy or CuPy
+
+* positional parameters are the array inputs, with MXNet's input names (a default of
+  ``None`` marks an input that may be absent, such as ``bias`` with ``no_bias=True``);
+  ``*data`` marks a variadic op (``Concat``) whose inputs are ``arg0, arg1, ...``;
+* keyword-only parameters are the attributes; the annotation is an attribute type that
+  parses Python values *and* MXNet's string form (``"(2, 2)"``, ``"True"``), since Symbol
+  JSON stores attributes as strings.
+
+``register_op`` reads that signature once and files the op under its name and aliases.
+Every front end then calls the same methods::
+
+    nd.tanh(x)            -> op.infer_shape, op.forward       (+ a tape node while recording)
+    sym.tanh(s)           -> a graph node; Symbol.infer_shape calls op.infer_shape
+    Executor / Module     -> op.forward in topological order, op.backward in reverse
+    autograd.backward     -> op.backward(xp, inputs, outputs, out_grads, **attrs)
+
+Shapes here are tuples with ``None`` for an unknown dimension, or ``None`` for a shape not
+known at all. MXNet's ``0`` for "unknown" is translated at the public boundary.
+"""
+import ast
+import inspect
+from dataclasses import dataclass, field
+
+from ..base import MXNetError, dtype_np
+
+__all__ = [
+    "Op", "register_op", "get_op", "list_ops", "OPS", "Example", "REQUIRED",
+    "Int", "Float", "Bool", "Str", "Shape", "Choice", "Axis", "Dtype", "OptionalInt",
+    "OptionalFloat", "same_shape", "same_dtype", "first_dtype", "shape_error",
+    "known", "merge_shape", "unbroadcast", "broadcast_shape",
+]
+
+OPS = {}          # every name and alias -> the one Op instance
+REQUIRED = inspect.Parameter.empty
+
+
+# ----------------------------------------------------------------------------------------
+# Attribute types: parse Python values and MXNet's strings; format back to MXNet strings.
+# ----------------------------------------------------------------------------------------
+class AttrType:
+    """How one attribute is parsed (``parse``) and written into Symbol JSON (``format``)."""
+    name = "value"
+
+    def parse(self, value):
+        raise NotImplementedError
+
+    def format(self, value):
+        return str(value)
+
+    def __repr__(self):
+        return self.name
+
+
+def _literal(text):
+    """Parse an MXNet attribute string without ``eval``: ``'(2, 2)'``, ``'True'``, ``'1e-3'``."""
+    text = text.strip()
+    if text in ("None", "none"):
+        return None
+    if text in ("true", "false"):
+        return text == "true"
+    if text.startswith("[") and text.endswith("]"):
+        text = "(" + text[1:-1] + ",)" if text[1:-1].strip() else "()"
+    return ast.literal_eval(text)
+
+
+class _Int(AttrType):
+    name = "int"
+
+    def parse(self, value):
+        if isinstance(value, str):
+            value = _literal(value)
+        if isinstance(value, bool) or not float(value).is_integer():
+            raise ValueError(f"expected an integer, got {value!r}")
+        return int(value)
+
+
+class _Float(AttrType):
+    name = "float"
+
+    def parse(self, value):
+        if isinstance(value, str):
+            value = _literal(value)
+        return float(value)
+
+
+class _Bool(AttrType):
+    name = "boolean"
+
+    def parse(self, value):
+        if isinstance(value, str):
+            value = _literal(value.strip().capitalize() if value.strip() in
+                             ("true", "false") else value)
+        if value in (0, 1, True, False):
+            return bool(value)
+        raise ValueError(f"expected True or False, got {value!r}")
+
+
+class _Str(AttrType):
+    name = "string"
+
+    def parse(self, value):
+        return str(value)
+
+
+class _Shape(AttrType):
+    """A tuple of ints such as ``kernel=(3, 3)``; a single int ``3`` becomes ``(3,)``."""
+    name = "shape tuple"
+
+    def parse(self, value):
+        if isinstance(value, str):
+            value = _literal(value)
+        if value is None:
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return (int(value),)
+        return tuple(int(v) for v in value)
+
+    def format(self, value):
+        return str(tuple(value)) if value is not None else "None"
+
+
+class _Axis(AttrType):
+    """``axis``: None, one int, or a tuple of ints."""
+    name = "axis (int, tuple of ints or None)"
+
+    def parse(self, value):
+        if isinstance(value, str):
+            value = _literal(value)
+        if value is None or isinstance(value, int):
+            return value
+        value = tuple(int(v) for v in value)
+        return value
+
+    def format(self, value):
+        return "None" if value is None else str(value)
+
+
+class _Dtype(AttrType):
+    name = "dtype"
+
+    def parse(self, value):
+        if value is None or value == "None":
+            return None
+        return dtype_np(value).name
+
+
+class _Optional(AttrType):
+    """``None`` or a value of the wrapped type."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.name = f"{inner.name} or None"
+
+    def parse(self, value):
+        if value is None or (isinstance(value, str) and value.strip() in ("None", "")):
+            return None
+        return self.inner.parse(value)
+
+
+class Choice(AttrType):
+    """One of a fixed set of strings, such as ``act_type``."""
+
+    def __init__(self, *values):
+        self.values = values
+        self.name = "one of " + ", ".join(repr(v) for v in values)
+
+    def parse(self, value):
+        if value is None and None in self.values:
+            return None
+        value = str(value)
+        if value not in self.values:
+            raise ValueError(f"{value!r} is not valid; valid values are "
+                             + ", ".join(repr(v) for v in self.values if v is not None))
+        return value
+
+
+Int, Float, Bool, Str, Shape, Axis, Dtype = _Int(), _Float(), _Bool(), _Str(), _Shape(), \
+    _Axis(), _Dtype()
+OptionalInt, OptionalFloat = _Optional(Int), _Optional(Float)
+
+
+def _format_value(value):
+    """MXNet's string form of an attribute value, used when writing Symbol JSON."""
+    if isinstance(value, (list, tuple)):
+        return str(tuple(value))
+    return str(value)
+
+
+# ----------------------------------------------------------------------------------------
+# Examples: what the test sweep runs for every op (gradient check, shape check, nd vs sym).
+# ----------------------------------------------------------------------------------------
+@dataclass
+class Example:
+    """One small call of an op, swept by ``tests/test_registry.py``.
+
+    ``shapes`` gives one shape per input; random inputs are drawn from ``[low, high)``.
+    ``values`` overrides inputs by name with fixed values (labels, indices).
+    ``grad=False`` skips the numeric gradient check (say why in ``reason``).
+    """
+    shapes: list
+    attrs: dict = field(default_factory=dict)
+    low: float = -1.0
+    high: float = 1.0
+    values: dict = field(default_factory=dict)
+    grad: bool = True
+    is_train: bool = False
+    reason: str = ""
+    rtol: float = 1e-4
+
+
+# ----------------------------------------------------------------------------------------
+# The Op base class.
+# ----------------------------------------------------------------------------------------
+class Op:
+    """Base class of every operator. Subclasses set ``name`` and define ``forward``,
+    ``backward``, ``infer_shape`` and (if not all-same) ``infer_type``.
+
+    Class attributes a subclass may set:
+
+    ``name``            MXNet's operator name (``"FullyConnected"``)
+    ``aliases``         other names it answers to (``("flatten",)``)
+    ``aux_names``       trailing inputs that are auxiliary states (BatchNorm's moving stats)
+    ``train_aware``     True if forward/backward behave differently in training; they then
+                        receive ``is_train`` as a keyword
+    ``examples``        ``Example`` calls swept by the tests
+    """
+    name = None
+    aliases = ()
+    aux_names = ()
+    train_aware = False
+    examples = ()
+
+    # filled by register_op from the forward signature
+    input_names = ()
+    optional_inputs = ()
+    variadic = False
+    attrs = {}
+
+    # ---- inputs and outputs ----
+    def list_inputs(self, attrs):
+        """The input names for these attributes (arguments then auxiliary states)."""
+        if self.variadic:
+            return [f"arg{i}" for i in range(attrs["num_args"])]
+        return list(self.input_names)
+
+    def num_outputs(self, attrs):
+        """How many arrays ``forward`` returns (hidden ones included)."""
+        return 1
+
+    def num_visible_outputs(self, attrs):
+        """How many outputs a user sees (Dropout returns its mask too but shows one)."""
+        return self.num_outputs(attrs)
+
+    def list_outputs(self, attrs):
+        """Output names: ``['output']``, or ``['output0', 'output1', ...]``."""
+        count = self.num_visible_outputs(attrs)
+        if count == 1:
+            return ["output"]
+        return [f"output{i}" for i in range(count)]
+
+    # ---- attributes ----
+    def parse_attrs(self, given):
+        """Check and convert user attributes (Python values or MXNet strings).
+
+        Returns a dict holding every attribute, defaults filled in.
+        """
+        unknown = [key for key in given if key not in self.attrs]
+        if unknown:
+            raise MXNetError(
+                f"operator {self.name}: unknown attribute {unknown[0]!r}; it accepts "
+                + (", ".join(self.attrs) if self.attrs else "no attributes"))
+        parsed = {}
+        for attr_name, (attr_type, default) in self.attrs.items():
+            if attr_name in given:
+                value = given[attr_name]
+                try:
+                    parsed[attr_name] = attr_type.parse(value)
+                except (ValueError, TypeError, SyntaxError) as error:
+                    raise MXNetError(
+                        f"operator {self.name}: invalid value {value!r} for attribute "
+                        f"{attr_name!r} (expected {attr_type.name}): {error}") from None
+            elif default is REQUIRED:
+                raise MXNetError(
+                    f"operator {self.name}: required attribute {attr_name!r} "
+                    f"({attr_type.name}) is missing")
+            else:
+                parsed[attr_name] = default
+        return parsed
+
+    # ---- shapes and types: overridden per op ----
+    def infer_shape(self, in_shapes, **attrs):
+        """Return ``(in_shapes, out_shapes)``, completing unknown input shapes if possible."""
+        raise NotImplementedError(f"{self.name} has no infer_shape")
+
+    def infer_type(self, in_types, **attrs):
+        """Return ``(in_types, out_types)``; default: every array has the first known dtype."""
+        return same_dtype(self, in_types, **attrs)
+
+    def forward(self, xp, *inputs, **attrs):
+        raise NotImplementedError
+
+    def backward(self, xp, inputs, outputs, out_grads, **attrs):
+        raise MXNetError(f"operator {self.name} is not differentiable")
+
+    def __repr__(self):
+        return f"<Op {self.name}>"
+
+
+def register_op(cls):
+    """Class decorator: read ``forward``'s signature, create the op, file it by name."""
+    op = cls()
+    signature = inspect.signature(cls.forward)
+    parameters = list(signature.parameters.values())[2:]  # skip self, xp
+    inputs, optional, attrs = [], [], {}
+    for parameter in parameters:
+        if parameter.kind is parameter.VAR_POSITIONAL:
+            op.variadic = True
+        elif parameter.kind is parameter.POSITIONAL_OR_KEYWORD:
+            inputs.append(parameter.name)
+            if parameter.default is None:
+                optional.append(parameter.name)
+        elif parameter.kind is parameter.KEYWORD_ONLY and parameter.name != "is_train":
+            attr_type = parameter.annotation
+            if not isinstance(attr_type, AttrType):
+                raise TypeError(f"{cls.__name__}.forward: attribute {parameter.name!r} "
+                                "needs an attribute type annotation")
+            attrs[parameter.name] = (attr_type, parameter.default)
+    op.input_names = tuple(inputs)
+    op.optional_inputs = tuple(optional)
+    op.attrs = attrs
+    for name in (op.name, *op.aliases):
+        if name in OPS:
+            raise TypeError(f"operator name {name!r} registered twice")
+        OPS[name] = op
+    return cls
+
+
+def get_op(name):
+    """The op registered under ``name`` (or an alias)."""
+    try:
+        return OPS[name]
+    except KeyError:
+        raise MXNetError(f"unknown operator {name!r}") from None
+
+
+def list_ops():
+    """Every distinct registered op, sorted by name."""
+    unique = {id(op): op for op in OPS.values()}
+    return sorted(unique.values(), key=lambda op: op.name)
+
+
+# ----------------------------------------------------------------------------------------
+# Shared shape/type rules.
+# ----------------------------------------------------------------------------------------
+def known(shape):
+    """True if every dimension of ``shape`` is known."""
+    return shape is not None and all(dim is not None for dim in shape)
+
+
+def shape_error(op, message):
+    """An ``MXNetError`` for a bad shape, prefixed with the operator's name."""
+    return MXNetError(f"operator {op.name}: {message}")
+
+
+def merge_shape(op, what, first, second):
+    """Combine two partial views of the same shape; raise if they disagree."""
+    if first is None:
+        return second
+    if second is None:
+        return first
+    if len(first) != len(second):
+        raise shape_error(op, f"{what}: expected shape {first}, got {second}")
+    merged = []
+    for a, b in zip(first, second):
+        if a is not None and b is not None and a != b:
+            raise shape_error(op, f"{what}: expected shape {first}, got {second}")
+        merged.append(a if a is not None else b)
+    return tuple(merged)
+
+
+def same_shape(op, in_shapes, **attrs):
+    """Element-wise rule: all inputs and the output share one shape.
+
+    Unknown inputs take the shape of the known ones (MXNet infers both ways).
+    """
+    names = op.list_inputs(attrs)
+    shape = None
+    for name, in_shape in zip(names, in_shapes):
+        try:
+            shape = merge_shape(op, "inputs must have the same shape", shape, in_shape)
+        except MXNetError:
+            described = ", ".join(f"{n} {s}" for n, s in zip(names, in_shapes))
+            raise shape_error(op, f"inputs must have the same shape, got {described}; "
+                                  f"use broadcast_* ops to combine different shapes") from None
+    return [shape] * len(in_shapes), [shape] * op.num_outputs(attrs)
+
+
+def same_dtype(op, in_types, **attrs):
+    """All inputs and outputs share the first known dtype."""
+    dtype = next((t for t in in_types if t is not None), None)
+    return [dtype] * len(in_types), [dtype] * op.num_outputs(attrs)
+
+
+def first_dtype(op, in_types, **attrs):
+    """Outputs take the first input's dtype; other inputs keep theirs (labels, indices)."""
+    dtype = in_types[0] if in_types else None
+    return list(in_types), [dtype] * op.num_outputs(attrs)
+
+
+def unbroadcast(xp, grad, shape):
+    """Sum a gradient back to an input's ``shape`` after that input was broadcast.
+
+    Broadcasting copies values along new or size-1 axes, so the gradient of each
+    original element is the sum over its copies.
+    """
+    if grad.shape == tuple(shape):
+        return grad
+    extra = grad.ndim - len(shape)
+    if extra:
+        grad = grad.sum(axis=tuple(range(extra)))
+    axes = tuple(axis for axis, dim in enumerate(shape) if dim == 1 and grad.shape[axis] != 1)
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    return grad
+
+
+def broadcast_shape(op, in_shapes, **attrs):
+    """NumPy broadcasting of two shapes; a clear error when they cannot be broadcast."""
+    lhs, rhs = in_shapes
+    if not known(lhs) or not known(rhs):
+        return list(in_shapes), [None]
+    result = []
+    for index in range(1, max(len(lhs), len(rhs)) + 1):
+        a = lhs[-index] if index <= len(lhs) else 1
+        b = rhs[-index] if index <= len(rhs) else 1
+        if a != b and 1 not in (a, b):
+            raise shape_error(op, f"shapes {lhs} and {rhs} cannot be broadcast together "
+                                  f"(dimension {-index}: {a} vs {b})")
+        result.append(max(a, b) if 0 not in (a, b) else 0)
+    return list(in_shapes), [tuple(reversed(result))]

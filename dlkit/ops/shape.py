@@ -1,0 +1,1 @@
+"""Operators: shape family (being written)."""
