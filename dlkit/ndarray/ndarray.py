@@ -98,6 +98,8 @@ def invoke(op, args, kwargs, out=None):
     ctx = kwargs.pop("ctx", None) if "ctx" in kwargs and "ctx" not in op.attrs else None
     kwargs.pop("name", None)
     inputs, attrs = _split_arguments(op, args, kwargs)
+    if op.variadic and "num_args" in op.attrs and "num_args" not in attrs:
+        attrs["num_args"] = len(inputs)  # MXNet counts the inputs for you
     attrs = _parse_attrs_cached(op, attrs)
     names = op.list_inputs(attrs)
     if len(inputs) < len(names):

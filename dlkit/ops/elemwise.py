@@ -11,8 +11,6 @@ Three families share one pattern:
 * scalar forms (``_plus_scalar``) take the number as the ``scalar`` attribute, which is
   what ``x + 1`` calls, and keep the array's dtype (MXNet: int32 * 2.5 stays int32).
 """
-import numpy as np
-
 from .registry import (Bool, Dtype, Example, Float, Int, Op, broadcast_shape, register_op,
                        same_dtype, same_shape, shape_error, unbroadcast)
 
@@ -687,14 +685,14 @@ class ScalarOp(Op):
     examples = [Example(shapes=[(2, 3)], attrs={"scalar": 1.5}, low=0.5, high=2.0)]
 
     def forward(self, xp, data, *, scalar: Float = 1.0, is_int: Bool = True):
-        # a float scalar keeps float32 arrays float32; other dtypes are cast back below
-        scalar = data.dtype.type(scalar) if data.dtype.kind == "f" else np.float64(scalar)
+        # MXNet casts the scalar to the array's dtype first: int32 * 2.5 is int32 * 2
+        scalar = data.dtype.type(scalar)
         lhs, rhs = (scalar, data) if self.reverse else (data, scalar)
         return _keep_dtype(xp.asarray(self.math.forward(self, xp, lhs, rhs)), data)
 
     def backward(self, xp, inputs, outputs, out_grads, *, scalar, is_int):
         data = inputs[0]
-        scalar = data.dtype.type(scalar) if data.dtype.kind == "f" else np.float64(scalar)
+        scalar = data.dtype.type(scalar)
         lhs, rhs = (scalar, data) if self.reverse else (data, scalar)
         partials = self.math.partials(self, xp, lhs, rhs, outputs[0], out_grads[0])
         grad = partials[1] if self.reverse else partials[0]
