@@ -1,0 +1,1 @@
+"""mx.mod (being written)."""

@@ -1,0 +1,1 @@
+"""mx.sym (being written)."""
