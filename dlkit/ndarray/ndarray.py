@@ -102,6 +102,8 @@ def invoke(op, args, kwargs, out=None):
         attrs["num_args"] = len(inputs)  # MXNet counts the inputs for you
     attrs = _parse_attrs_cached(op, attrs)
     names = op.list_inputs(attrs)
+    while len(inputs) > len(names) and inputs[-1] is None:
+        inputs.pop()  # keyword inputs leave a None slot for bias when no_bias drops it
     if len(inputs) < len(names):
         inputs = inputs + [None] * (len(names) - len(inputs))
     for name, value in zip(names, inputs):

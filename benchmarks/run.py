@@ -1,0 +1,278 @@
+"""Run every benchmark workload in dlkit, MXNet 1.9.1, PyTorch and NumPy; print ratios.
+
+    python3 benchmarks/run.py                      # everything available, 7 repeats
+    python3 benchmarks/run.py -w add_small,import  # some workloads
+    python3 benchmarks/run.py -f dlkit,mxnet -r 5  # some frameworks, 5 repeats
+
+Each framework runs in its own long-lived worker process (``worker.py``); MXNet's worker
+uses the Python of the MXNet 1.9.1 virtual environment (``--mxnet-python``, by default
+``/tmp/mxref/bin/python`` when it exists). For every workload each worker sets up and
+warms up, then the repeats alternate between frameworks (the order rotates each round),
+so a slow drift of the machine hits every framework alike. The table shows medians and
+the dlkit/MXNet and dlkit/PyTorch ratios (above 1: dlkit is slower); a workload that
+fails in a framework shows ``error`` with the message below the table. The full results,
+every repeat included, are saved to ``benchmarks/results/latest.json``.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import select
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from workloads import WORKLOADS  # noqa: E402
+
+DEFAULT_MXNET_PYTHON = "/tmp/mxref/bin/python"
+FRAMEWORK_ORDER = ["dlkit", "mxnet", "torch", "numpy"]
+
+
+class Framework:
+    """How to start one framework: its Python, module, API flavour and environment."""
+
+    def __init__(self, name, python, module, api, env):
+        self.name = name
+        self.python = python
+        self.module = module
+        self.api = api
+        self.env = env
+        self.process = None
+
+    def available(self):
+        """True when ``import module`` works with this framework's Python."""
+        if self.python is None:
+            return False
+        check = subprocess.run([self.python, "-c", f"import {self.module}"],
+                               env=self.env, capture_output=True)
+        return check.returncode == 0
+
+    def version(self):
+        code = f"import {self.module} as m; print(m.__version__)"
+        done = subprocess.run([self.python, "-c", code], env=self.env,
+                              capture_output=True, text=True)
+        return done.stdout.strip()
+
+    # ---- the worker process ----
+    def start(self, verbose):
+        self.process = subprocess.Popen(
+            [self.python, str(HERE / "worker.py"), self.module, self.api],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=None if verbose else subprocess.DEVNULL,
+            env=self.env, text=True, bufsize=1, cwd=str(HERE))
+
+    def stop(self):
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+    def ask(self, request, timeout):
+        """Send one request; return the reply, or an error after ``timeout`` seconds."""
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+        line = self.process.stdout.readline() if ready else ""
+        if not line:
+            reason = f"no answer within {timeout:.0f} s" if not ready else "worker died"
+            self.stop()
+            self.start(verbose=False)
+            return {"error": reason}
+        return json.loads(line)
+
+
+def make_frameworks(args):
+    base_env = dict(os.environ)
+    base_env.pop("PYTHONPATH", None)
+    dlkit_env = dict(base_env, PYTHONPATH=str(ROOT))
+    mxnet_python = args.mxnet_python
+    if mxnet_python is None and Path(DEFAULT_MXNET_PYTHON).exists():
+        mxnet_python = DEFAULT_MXNET_PYTHON
+    if mxnet_python is None:
+        mxnet_python = sys.executable
+    return {
+        "dlkit": Framework("dlkit", sys.executable, "dlkit", "mx", dlkit_env),
+        "mxnet": Framework("mxnet", mxnet_python, "mxnet", "mx", base_env),
+        "torch": Framework("torch", sys.executable, "torch", "torch", base_env),
+        "numpy": Framework("numpy", sys.executable, "numpy", "numpy", base_env),
+    }
+
+
+# ----------------------------------------------------------------------------------------
+# Measuring.
+# ----------------------------------------------------------------------------------------
+def time_in_fresh_process(framework, statement):
+    """Seconds that ``statement`` takes in a brand-new interpreter."""
+    code = ("import time\nstart = time.perf_counter()\n" + statement +
+            "\nprint(time.perf_counter() - start)")
+    done = subprocess.run([framework.python, "-c", code], env=framework.env,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.strip().splitlines()[-1])
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def measure_workload(workload, frameworks, repeats, timeout):
+    """Median and every repeat of one workload in each framework, repeats alternating."""
+    cells = {}
+    active = []
+    for framework in frameworks:
+        if framework.api not in workload.setups:   # no such workload in this API
+            continue
+        cells[framework.name] = {"repeats": [], "median": None, "error": None}
+        setup = workload.setups[framework.api]
+        if workload.fresh_process:
+            statement = setup(framework.module)
+            try:
+                time_in_fresh_process(framework, statement)   # warm the file cache
+            except RuntimeError as exc:
+                cells[framework.name]["error"] = str(exc)
+                continue
+            active.append((framework, statement))
+            continue
+        warmup = 1 if workload.number == 1 else 2
+        reply = framework.ask({"op": "setup", "workload": workload.name,
+                               "warmup": warmup}, timeout)
+        if "error" in reply:
+            cells[framework.name]["error"] = reply["error"]
+        else:
+            active.append((framework, None))
+    for round_index in range(repeats):
+        shift = round_index % max(len(active), 1)
+        for framework, statement in active[shift:] + active[:shift]:
+            cell = cells[framework.name]
+            if cell["error"] is not None:
+                continue
+            if statement is not None:
+                seconds = time_in_fresh_process(framework, statement)
+            else:
+                reply = framework.ask({"op": "time", "workload": workload.name}, timeout)
+                if "error" in reply:
+                    cell["error"] = reply["error"]
+                    continue
+                seconds = reply["seconds"]
+            per_item = seconds / (workload.number * workload.items) * workload.scale
+            cell["repeats"].append(per_item)
+    for framework, statement in active:
+        cell = cells[framework.name]
+        if cell["repeats"] and cell["error"] is None:
+            cell["median"] = statistics.median(cell["repeats"])
+        if statement is None:
+            framework.ask({"op": "drop", "workload": workload.name}, timeout)
+    return cells
+
+
+# ----------------------------------------------------------------------------------------
+# Reporting.
+# ----------------------------------------------------------------------------------------
+def _format_number(value):
+    if value >= 100:
+        return f"{value:.0f}"
+    if value >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def _ratio(cells, numerator, denominator):
+    top = cells.get(numerator, {}).get("median")
+    bottom = cells.get(denominator, {}).get("median")
+    if top is None or bottom is None:
+        return "-"
+    return f"{top / bottom:.1f}x"
+
+
+def format_table(results, framework_names):
+    """A Markdown table of medians, ratios, and the error messages as footnotes."""
+    header = ["workload", "unit", *framework_names, "dlkit/mxnet", "dlkit/torch"]
+    rows = [header, ["---"] * len(header)]
+    notes = []
+    for name, result in results.items():
+        row = [name, result["unit"]]
+        for framework_name in framework_names:
+            cell = result["frameworks"].get(framework_name)
+            if cell is None:
+                row.append("-")
+            elif cell["error"] is not None:
+                notes.append(f"[{len(notes) + 1}] {name} in {framework_name}: "
+                             f"{cell['error']}")
+                row.append(f"error [{len(notes)}]")
+            else:
+                row.append(_format_number(cell["median"]))
+        row.append(_ratio(result["frameworks"], "dlkit", "mxnet"))
+        row.append(_ratio(result["frameworks"], "dlkit", "torch"))
+        rows.append(row)
+    lines = ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines + [""] + notes)
+
+
+def machine_description(frameworks):
+    return {
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "platform": platform.platform(),
+        "processor": platform.processor(),
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "versions": {f.name: f.version() for f in frameworks},
+        "mxnet_python": next((f.python for f in frameworks if f.name == "mxnet"), None),
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-w", "--workloads", help="comma-separated workload names")
+    parser.add_argument("-f", "--frameworks", help="comma-separated: "
+                        + ",".join(FRAMEWORK_ORDER))
+    parser.add_argument("-r", "--repeats", type=int, default=7)
+    parser.add_argument("--timeout", type=float, default=120.0,
+                        help="seconds one setup or repeat may take before it is abandoned")
+    parser.add_argument("--mxnet-python", help="Python of an environment with MXNet 1.9.1")
+    parser.add_argument("--output", default=str(HERE / "results" / "latest.json"))
+    parser.add_argument("--verbose", action="store_true", help="show workers' stderr")
+    args = parser.parse_args(argv)
+
+    by_name = make_frameworks(args)
+    wanted = args.frameworks.split(",") if args.frameworks else FRAMEWORK_ORDER
+    frameworks = []
+    for name in wanted:
+        if by_name[name].available():
+            frameworks.append(by_name[name])
+        else:
+            print(f"skipping {name}: `import {by_name[name].module}` fails with "
+                  f"{by_name[name].python}")
+    chosen = WORKLOADS
+    if args.workloads:
+        names = args.workloads.split(",")
+        chosen = [w for w in WORKLOADS if w.name in names]
+
+    for framework in frameworks:
+        framework.start(args.verbose)
+    results = {}
+    try:
+        for workload in chosen:
+            print(f"{workload.name}: {workload.description} ...", flush=True)
+            cells = measure_workload(workload, frameworks, args.repeats, args.timeout)
+            results[workload.name] = {"description": workload.description,
+                                      "unit": workload.unit, "frameworks": cells}
+    finally:
+        for framework in frameworks:
+            framework.stop()
+
+    names = [f.name for f in frameworks]
+    print()
+    print(format_table(results, names))
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    report = {"machine": machine_description(frameworks), "repeats": args.repeats,
+              "results": results}
+    output.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"\nsaved {output}")
+
+
+if __name__ == "__main__":
+    main()

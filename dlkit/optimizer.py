@@ -1,1 +1,0 @@
-"""mx.optimizer (being written)."""

@@ -1,0 +1,124 @@
+"""Momentum-style optimizers: SGD, NAG (Nesterov) and Signum.
+
+Each ``update`` writes ``weight`` in place, working on the arrays inside the NDArrays
+(``weight._data``), as MXNet's fused ``sgd_update``/``sgd_mom_update`` operators do.
+"""
+from ..ndarray import zeros_like
+from .optimizer import Optimizer, register
+
+__all__ = ["SGD", "NAG", "Signum"]
+
+
+@register
+class SGD(Optimizer):
+    """Stochastic gradient descent, with optional momentum and weight decay.
+
+    Parameters
+    ----------
+    momentum : float
+        Fraction of the previous step kept in the next one (0 = plain SGD).
+    lazy_update : bool
+        MXNet applies lazy updates to row_sparse gradients; dlkit arrays are always
+        dense, so this is accepted and has no effect.
+
+    Example
+    -------
+    >>> opt = mx.optimizer.SGD(learning_rate=0.1, momentum=0.9)
+    """
+
+    def __init__(self, momentum=0.0, lazy_update=True, **kwargs):
+        super().__init__(**kwargs)
+        self.momentum = momentum
+        self.lazy_update = lazy_update
+
+    def create_state(self, index, weight):
+        return zeros_like(weight) if self.momentum != 0.0 else None
+
+    def update(self, index, weight, grad, state):
+        # g = clip(rescale_grad * grad)
+        # without momentum:  w = w - lr * (g + wd * w)
+        # with momentum:     m = momentum * m - lr * (g + wd * w);  w = w + m
+        self._update_count(index)
+        lr, wd = self._get_lr(index), self._get_wd(index)
+        xp = weight.context.xp
+        w = weight._data
+        g = self._clip(xp, self.rescale_grad * grad._data)
+        if state is None:
+            w[...] = w - lr * (g + wd * w)
+            return
+        m = state._data
+        m[...] = self.momentum * m - lr * (g + wd * w)
+        w[...] = w + m
+
+
+@register
+class NAG(Optimizer):
+    """Nesterov accelerated gradient: SGD that looks one momentum step ahead.
+
+    Parameters
+    ----------
+    momentum : float
+        The momentum value (0 gives plain SGD).
+    """
+
+    def __init__(self, momentum=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.momentum = momentum
+
+    def create_state(self, index, weight):
+        return zeros_like(weight) if self.momentum != 0.0 else None
+
+    def update(self, index, weight, grad, state):
+        # g = clip(rescale_grad * grad) + wd * w
+        # m = momentum * m + g;  w = w - lr * (g + momentum * m)
+        self._update_count(index)
+        lr, wd = self._get_lr(index), self._get_wd(index)
+        xp = weight.context.xp
+        w = weight._data
+        g = self._clip(xp, self.rescale_grad * grad._data) + wd * w
+        if state is None:
+            w[...] = w - lr * g
+            return
+        m = state._data
+        m[...] = self.momentum * m + g
+        w[...] = w - lr * (g + self.momentum * m)
+
+
+@register
+class Signum(Optimizer):
+    """signSGD / Signum: step by the sign of the gradient (or of its momentum).
+
+    Parameters
+    ----------
+    learning_rate : float
+        Step size (default 0.01).
+    momentum : float
+        Momentum of the averaged gradient; 0 gives signSGD.
+    wd_lh : float
+        Decoupled weight decay: ``w *= 1 - lr * wd_lh`` every step.
+    """
+
+    def __init__(self, learning_rate=0.01, momentum=0.9, wd_lh=0.0, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.momentum = momentum
+        self.wd_lh = wd_lh
+
+    def create_state(self, index, weight):
+        return zeros_like(weight) if self.momentum != 0.0 else None
+
+    def update(self, index, weight, grad, state):
+        # g = clip(rescale_grad * grad) + wd * w
+        # signSGD: w = (1 - lr * wd_lh) * w - lr * sign(g)
+        # Signum:  m = momentum * m - (1 - momentum) * g
+        #          w = (1 - lr * wd_lh) * w + lr * sign(m)
+        self._update_count(index)
+        lr, wd = self._get_lr(index), self._get_wd(index)
+        xp = weight.context.xp
+        w = weight._data
+        g = self._clip(xp, self.rescale_grad * grad._data) + wd * w
+        if state is None:
+            w[...] = (1 - lr * self.wd_lh) * w - lr * xp.sign(g)
+            return
+        m = state._data
+        m[...] = self.momentum * m - (1 - self.momentum) * g
+        w[...] = (1 - lr * self.wd_lh) * w + lr * xp.sign(m)
