@@ -58,7 +58,7 @@ class DataParallelExecutorGroup:
 
     def __init__(self, symbol, contexts, workload, data_shapes, label_shapes, param_names,
                  for_training, inputs_need_grad, fixed_param_names=None, grad_req="write",
-                 state_names=None):
+                 state_names=None, shared_group=None):
         self.symbol = symbol
         self.contexts = contexts
         self.workload = workload
@@ -70,6 +70,7 @@ class DataParallelExecutorGroup:
         self.arg_names = symbol.list_arguments()
         self.aux_names = symbol.list_auxiliary_states()
         self.grad_req = self._grad_req_dict(grad_req, data_shapes, label_shapes)
+        self.shared_group = shared_group
         self.execs = []
         self.bind_exec(data_shapes, label_shapes)
 
@@ -110,6 +111,8 @@ class DataParallelExecutorGroup:
                 shapes[desc.name] = _sliced_shape(desc, self.slices[index], axis)
             if reshape and previous:
                 executor = previous[index].reshape(allow_up_sizing=True, **shapes)
+            elif self.shared_group is not None:
+                executor = self._bind_shared(index, ctx, shapes)
             else:
                 types = {d.name: d.dtype for d in self.data_shapes + self.label_shapes}
                 executor = self.symbol.simple_bind(ctx=ctx, grad_req=self.grad_req,
@@ -127,6 +130,25 @@ class DataParallelExecutorGroup:
                              for n in self.label_names]
         self.input_grad_arrays = [[e.grad_dict.get(n) for e in self.execs]
                                   for n in self.data_names]
+
+    def _bind_shared(self, index, ctx, shapes):
+        """Bind with the shared group's parameter arrays themselves (same memory), as
+        BucketingModule needs: every bucket updates one set of parameters."""
+        from ..ndarray.ndarray import zeros
+        shared = self.shared_group.execs[index]
+        arg_shapes, _, aux_shapes = self.symbol.infer_shape(**shapes)
+        args, grads = {}, {}
+        for name, shape in zip(self.arg_names, arg_shapes):
+            reuse = name in self.param_names and name in shared.arg_dict and \
+                shared.arg_dict[name].shape == tuple(shape)
+            args[name] = shared.arg_dict[name] if reuse else zeros(shape, ctx)
+            if self.grad_req[name] != "null":
+                grads[name] = shared.grad_dict[name] if reuse and \
+                    shared.grad_dict.get(name) is not None else zeros(shape, ctx)
+        aux = {name: shared.aux_dict[name] if name in shared.aux_dict else zeros(shape, ctx)
+               for name, shape in zip(self.aux_names, aux_shapes)}
+        return self.symbol.bind(ctx, args, args_grad=grads, grad_req=self.grad_req,
+                                aux_states=aux)
 
     def _share_params(self, previous):
         """Keep parameter values when executors are rebuilt for new shapes."""

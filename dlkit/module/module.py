@@ -136,7 +136,8 @@ class Module(BaseModule):
         self._exec_group = DataParallelExecutorGroup(
             self._symbol, self._context, self._work_load_list, self._data_shapes,
             self._label_shapes, self._param_names, for_training, inputs_need_grad,
-            self._fixed_param_names, grad_req, self._state_names)
+            self._fixed_param_names, grad_req, self._state_names,
+            shared_group=shared_module._exec_group if shared_module is not None else None)
         self.binded = True
         if shared_module is not None:
             self._share_from(shared_module)
@@ -156,12 +157,6 @@ class Module(BaseModule):
         self._arg_params = shared_module._arg_params
         self._aux_params = shared_module._aux_params
         self.params_initialized = True
-        for name, block in zip(self._param_names, self._exec_group.param_arrays):
-            source = shared_module._exec_group.execs[0].arg_dict.get(name)
-            for index, executor in enumerate(self._exec_group.execs):
-                if source is not None and source.shape == block[index].shape:
-                    executor.arg_dict[name]._data = \
-                        shared_module._exec_group.execs[index].arg_dict[name]._data
         if shared_module.optimizer_initialized:
             self.borrow_optimizer(shared_module)
 

@@ -344,3 +344,254 @@ def _conv_out_spatial(op, data, geometry):
                                   f"pad={geometry[3]}; use a smaller kernel or more pad")
         out.append(None if size is None else (size + 2 * p - span) // s + 1)
     return tuple(out)
+
+
+@register_op
+class Deconvolution(_WithBias):
+    """Transposed convolution: the data gradient of ``Convolution``, used to upsample.
+
+    ``weight`` has shape ``(channels, num_filter / num_group, *kernel)``; each output size
+    is ``stride * (size - 1) + dilate * (kernel - 1) + 1 - 2 * pad + adj``. With
+    ``target_shape`` MXNet ignores ``pad``/``adj`` and derives them from the target.
+    Note MXNet's default ``no_bias=True`` here (Convolution's is False).
+    """
+    name = "Deconvolution"
+    examples = [
+        Example(shapes=[(2, 3, 3, 3), (3, 2, 3, 3)], attrs={"kernel": (3, 3), "num_filter": 2}),
+        Example(shapes=[(1, 4, 3, 2), (4, 3, 2, 3), (6,)],
+                attrs={"kernel": (2, 3), "num_filter": 6, "stride": (2, 2), "pad": (1, 0),
+                       "adj": (1, 1), "num_group": 2, "no_bias": False}),
+        Example(shapes=[(2, 2, 4), (2, 3, 3)],
+                attrs={"kernel": (3,), "num_filter": 3, "stride": (2,), "dilate": (2,),
+                       "target_shape": (10,)})]
+
+    def infer_shape(self, in_shapes, *, kernel, stride, dilate, pad, adj, target_shape,
+                    num_filter, num_group, workspace, no_bias, cudnn_tune, cudnn_off, layout):
+        ndim = len(kernel)
+        _check_layout(self, layout, ndim)
+        data = in_shapes[0]
+        _check_data(self, data, ndim)
+        _check_groups(self, num_filter, "num_filter", num_group)
+        channels = None if data is None else data[1]
+        _check_groups(self, channels, f"data {data} has channels", num_group)
+        why = (f"data {data} has {channels} channels, num_filter={num_filter}, "
+               f"num_group={num_group} and kernel={kernel}, so")
+        weight = _merge_param(self, "weight", in_shapes[1],
+                              (channels, num_filter // num_group) + tuple(kernel), why)
+        shapes = [data, weight]
+        if not no_bias:
+            shapes.append(_merge_param(self, "bias", in_shapes[2], (num_filter,),
+                                       f"num_filter={num_filter}, so"))
+        out = None
+        if data is not None:
+            _, out_spatial = _deconv_geometry(self, data, kernel, stride, dilate, pad, adj,
+                                              target_shape)
+            out = (data[0], num_filter) + out_spatial
+        return shapes, [out]
+
+    def forward(self, xp, data, weight, bias=None, *, kernel: Shape, stride: Shape = (),
+                dilate: Shape = (), pad: Shape = (), adj: Shape = (), target_shape: Shape = (),
+                num_filter: Int, num_group: Int = 1, workspace: Int = 512,
+                no_bias: Bool = True, cudnn_tune: CUDNN_TUNE = None, cudnn_off: Bool = False,
+                layout: CONV_LAYOUT = None):
+        geometry, out_spatial = _deconv_geometry(self, data.shape, kernel, stride, dilate,
+                                                 pad, adj, target_shape)
+        out_shape = (data.shape[0], num_filter) + out_spatial
+        # our output plays the convolution's input, our data the convolution's output
+        out = _conv_data_grad(xp, data, weight, out_shape, num_group, geometry)
+        return _add_bias(xp.ascontiguousarray(out), bias)
+
+    def backward(self, xp, inputs, outputs, out_grads, *, kernel, stride, dilate, pad, adj,
+                 target_shape, num_group, no_bias, **ignored):
+        data, weight = inputs[0], inputs[1]
+        geometry, _ = _deconv_geometry(self, data.shape, kernel, stride, dilate, pad, adj,
+                                       target_shape)
+        out_grad = out_grads[0]
+        # the gradient of "convolution's data gradient" is the convolution itself
+        grads = [_conv_forward(xp, out_grad, weight, num_group, geometry, data.shape[2:]),
+                 _conv_weight_grad(xp, out_grad, data, weight.shape, num_group, geometry)]
+        if not no_bias:
+            grads.append(_bias_grad(out_grad))
+        return grads
+
+
+def _deconv_geometry(op, data, kernel, stride, dilate, pad, adj, target_shape):
+    """``((kernel, stride, dilate, pad), out_spatial)``; pad and adj follow MXNet's rule."""
+    kernel, stride, dilate, pad = _geometry(op, kernel, stride, dilate, pad)
+    ndim = len(kernel)
+    adj = _full(adj, ndim, 0)
+    target = target_shape if target_shape and any(target_shape) else None
+    if len(adj) != ndim or (target is not None and len(target) != ndim):
+        raise shape_error(op, f"adj={adj} and target_shape={target_shape} must have "
+                              f"{ndim} entries, like kernel={kernel}")
+    pads, out = [], []
+    for axis in range(ndim):
+        size, k, s, d = data[2 + axis], kernel[axis], stride[axis], dilate[axis]
+        full = None if size is None else s * (size - 1) + d * (k - 1) + 1
+        p, a = pad[axis], adj[axis]
+        if target is not None and full is not None:
+            if target[axis] > full:
+                raise shape_error(op, f"target_shape={target} is too big: data {data} "
+                                      f"gives at most {full} along spatial axis {axis}")
+            # MXNet trims the excess evenly and puts an odd cell back with adj
+            p, a = (full - target[axis] + 1) // 2, (full - target[axis]) % 2
+        elif a >= s:
+            raise shape_error(op, f"adj={adj} must be smaller than stride={stride}")
+        pads.append(p)
+        out.append(None if full is None else full - 2 * p + a)
+        if full is not None and out[-1] < 1:
+            raise shape_error(op, f"pad={pad} is too large for data {data}: the output "
+                                  f"size along spatial axis {axis} would be {out[-1]}")
+    return (kernel, stride, dilate, tuple(pads)), tuple(out)
+
+
+@register_op
+class Pooling(Op):
+    """Max, average, sum or Lp pooling over 1-D, 2-D or 3-D windows (channel-first).
+
+    ``stride`` defaults to 1 (not to the kernel, as in some frameworks). With
+    ``pooling_convention='full'`` the output size rounds up, so the last window may hang
+    over the edge; ``global_pool`` pools each whole feature map (kernel, stride and pad
+    are ignored). Averages count padding cells unless ``count_include_pad=False``
+    (cells beyond the padding, from 'full', are never counted). Max pooling sends the
+    gradient to the first maximum of each window, as MXNet does. Lp pooling computes
+    ``(sum x ** p) ** (1 / p)``. Differs from MXNet: 'same' convention not supported.
+    """
+    name = "Pooling"
+    examples = [
+        Example(shapes=[(2, 2, 4, 4)], attrs={"kernel": (2, 2), "stride": (2, 2)}),
+        Example(shapes=[(1, 2, 5, 5)], attrs={"kernel": (3, 3), "stride": (2, 2),
+                                              "pad": (1, 1), "pool_type": "avg"}),
+        Example(shapes=[(1, 2, 5, 4)], attrs={"kernel": (2, 2), "stride": (2, 2),
+                                              "pool_type": "avg", "pad": (1, 0),
+                                              "pooling_convention": "full",
+                                              "count_include_pad": False}),
+        Example(shapes=[(2, 3, 7)], attrs={"kernel": (3,), "pool_type": "sum"}),
+        Example(shapes=[(1, 2, 3, 3)], attrs={"pool_type": "max", "global_pool": True}),
+        Example(shapes=[(1, 2, 4, 4)], attrs={"kernel": (2, 2), "pool_type": "lp",
+                                              "p_value": 2}, low=0.5, high=1.0)]
+
+    def infer_shape(self, in_shapes, *, kernel, pool_type, global_pool, cudnn_off,
+                    pooling_convention, stride, pad, p_value, count_include_pad, layout):
+        data = in_shapes[0]
+        if data is None:
+            return [data], [None]
+        if not 3 <= len(data) <= 5:
+            raise shape_error(self, f"data has shape {data}; Pooling needs 3-D, 4-D or "
+                                    "5-D data (batch, channel, 1 to 3 spatial axes)")
+        _check_layout(self, layout, len(data) - 2)
+        if not global_pool:
+            _check_data(self, data, len(kernel), "pooling kernel")
+        if pool_type == "lp" and p_value is None:
+            raise shape_error(self, "pool_type='lp' needs p_value (1 or 2)")
+        if pooling_convention == "same":
+            raise shape_error(self, "pooling_convention='same' is not supported by dlkit; "
+                                    "use 'valid' or 'full' with a suitable pad")
+        _, out_spatial, _ = _pool_geometry(self, data, kernel, stride, pad, global_pool,
+                                           pooling_convention)
+        return [data], [tuple(data[:2]) + out_spatial]
+
+    def forward(self, xp, data, *, kernel: Shape = (),
+                pool_type: Choice("avg", "lp", "max", "sum") = "max",
+                global_pool: Bool = False, cudnn_off: Bool = False,
+                pooling_convention: Choice("full", "same", "valid") = "valid",
+                stride: Shape = (), pad: Shape = (), p_value: OptionalInt = None,
+                count_include_pad: OptionalBool = None, layout: POOL_LAYOUT = None):
+        geometry, out_spatial, after = _pool_geometry(self, data.shape, kernel, stride, pad,
+                                                      global_pool, pooling_convention)
+        kernel, stride, pad = geometry
+        ndim = len(kernel)
+        # the lowest finite value (not -inf) pads max pooling: MXNet returns it for a
+        # window that lies wholly in the padding
+        fill = _lowest(xp, data.dtype) if pool_type == "max" else 0
+        canvas = _pad(xp, data, pad, after, fill)
+        windows = _windows(xp, canvas, kernel, stride, (1,) * ndim, out_spatial)
+        axes = tuple(range(-ndim, 0))
+        if pool_type == "max":
+            return windows.max(axis=axes)
+        if pool_type == "sum":
+            return windows.sum(axis=axes)
+        if pool_type == "lp":
+            return (windows ** p_value).sum(axis=axes) ** (1.0 / p_value)
+        divisor = _avg_divisor(xp, data, geometry, out_spatial, count_include_pad)
+        return windows.sum(axis=axes) / divisor
+
+    def backward(self, xp, inputs, outputs, out_grads, *, kernel, pool_type, global_pool,
+                 pooling_convention, stride, pad, p_value, count_include_pad, **ignored):
+        data, out, out_grad = inputs[0], outputs[0], out_grads[0]
+        geometry, out_spatial, after = _pool_geometry(self, data.shape, kernel, stride, pad,
+                                                      global_pool, pooling_convention)
+        kernel, stride, pad = geometry
+        ndim = len(kernel)
+        spread = (Ellipsis,) + (None,) * ndim     # out-shaped -> broadcast over a window
+        window_shape = data.shape[:2] + out_spatial + kernel
+        if pool_type == "max":
+            canvas = _pad(xp, data, pad, after, _lowest(xp, data.dtype))
+            windows = _windows(xp, canvas, kernel, stride, (1,) * ndim, out_spatial)
+            flat = windows.reshape(data.shape[:2] + out_spatial + (-1,))
+            # argmax picks the first maximum, so ties send the gradient to one cell only
+            first = flat.argmax(axis=-1)[..., None] == xp.arange(flat.shape[-1])
+            window_grads = (first * out_grad[..., None]).reshape(window_shape)
+        elif pool_type == "sum":
+            window_grads = xp.broadcast_to(out_grad[spread], window_shape)
+        elif pool_type == "avg":
+            divisor = _avg_divisor(xp, data, geometry, out_spatial, count_include_pad)
+            window_grads = xp.broadcast_to((out_grad / divisor)[spread], window_shape)
+        else:
+            # d (sum x^p)^(1/p) / dx = (x / y) ** (p - 1)
+            canvas = _pad(xp, data, pad, after, 0)
+            windows = _windows(xp, canvas, kernel, stride, (1,) * ndim, out_spatial)
+            window_grads = out_grad[spread] * (windows / out[spread]) ** (p_value - 1)
+        padded = tuple(b + n + a for b, n, a in zip(pad, data.shape[2:], after))
+        canvas = xp.zeros(data.shape[:2] + padded, dtype=out_grad.dtype)
+        _add_windows(canvas, window_grads, stride, (1,) * ndim)
+        return [_crop(canvas, pad, data.shape[2:])]
+
+
+def _pool_geometry(op, data, kernel, stride, pad, global_pool, convention):
+    """``((kernel, stride, pad), out_spatial, extra_after)``; ``extra_after`` is the
+    padding the 'full' convention adds past the end so the last window fits."""
+    ndim = len(data) - 2
+    if global_pool:
+        kernel, stride, pad = tuple(data[2:]), (1,) * ndim, (0,) * ndim
+    kernel, stride, _, pad = _geometry(op, kernel, stride, (), pad)
+    out, after = [], []
+    for size, k, s, p in zip(data[2:], kernel, stride, pad):
+        if size is None:
+            out.append(None)
+            after.append(p)
+            continue
+        if size + 2 * p < k:
+            raise shape_error(op, f"kernel={kernel} is larger than the padded input: data "
+                                  f"{tuple(data)} with pad={pad}; use a smaller kernel")
+        if convention == "full":
+            count = -(-(size + 2 * p - k) // s) + 1      # ceil division
+        else:
+            count = (size + 2 * p - k) // s + 1
+        out.append(count)
+        after.append(max(p, (count - 1) * s + k - size - p))
+    return (kernel, stride, pad), tuple(out), tuple(after)
+
+
+def _avg_divisor(xp, data, geometry, out_spatial, count_include_pad):
+    """How many cells each window averages: its overlap with the padded input (or with
+    the real input when ``count_include_pad=False``), as an outer product over axes."""
+    kernel, stride, pad = geometry
+    ndim = len(kernel)
+    divisor = 1
+    for axis, (size, k, s, p, o) in enumerate(zip(data.shape[2:], kernel, stride, pad,
+                                                   out_spatial)):
+        low, high = (p, size + p) if count_include_pad is False else (0, size + 2 * p)
+        start = xp.arange(o) * s
+        count = xp.minimum(start + k, high) - xp.maximum(start, low)
+        # MXNet divides an empty window's zero sum by 1, not 0
+        count = xp.maximum(count, 1).reshape((o,) + (1,) * (ndim - 1 - axis))
+        divisor = divisor * count
+    return divisor.astype(data.dtype)
+
+
+def _lowest(xp, dtype):
+    """The smallest finite value of ``dtype``."""
+    if dtype.kind == "f":
+        return xp.finfo(dtype).min
+    return xp.iinfo(dtype).min

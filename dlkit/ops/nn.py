@@ -1,1 +1,724 @@
-"""Operators: nn family (being written)."""
+"""Neural-network layer operators: activations, normalization, dropout, embedding, softmax.
+
+Convolution, pooling and ``FullyConnected`` live in ``conv.py``; this module holds the
+layers around them:
+
+* activations: ``Activation`` (relu, sigmoid, tanh, softrelu, softsign) and ``LeakyReLU``
+  (leaky, elu, selu, gelu, prelu with a learned ``gamma``, rrelu);
+* normalization: ``BatchNorm``, ``LayerNorm``, ``InstanceNorm``, ``L2Normalization``. The
+  first three standardize ``x_hat = (x - mean) / sqrt(var + eps)`` over some axes and then
+  scale and shift per channel; they differ only in *which* axes::
+
+      data (N, C, H, W)   BatchNorm: over N, H, W   (one mean per channel)
+                          InstanceNorm: over H, W   (one mean per sample and channel)
+                          LayerNorm(axis=-1): over W only
+
+* ``Dropout`` and ``Embedding``;
+* softmax family: ``softmax``, ``log_softmax``, ``softmin``, ``SoftmaxActivation``.
+
+Ops that behave differently in training (``BatchNorm``, ``Dropout``, ``LeakyReLU`` rrelu)
+are ``train_aware``. What backward needs is returned as hidden outputs, as MXNet does:
+``Dropout`` returns its mask, ``BatchNorm`` its mean and inverse standard deviation.
+"""
+import math
+
+from ..base import MXNetError
+from .registry import (Bool, Choice, Dtype, Example, Float, Int, Op, OptionalFloat, Shape,
+                       register_op, same_dtype, same_shape, shape_error, unbroadcast)
+from .rng import generator
+
+
+# ----------------------------------------------------------------------------------------
+# Shared helpers (shapes of per-channel parameters, standardization).
+# ----------------------------------------------------------------------------------------
+def _axis_index(op, axis, ndim, what="axis"):
+    """``axis`` as a non-negative index into an ``ndim``-dimensional array."""
+    if not -ndim <= axis < ndim:
+        raise shape_error(op, f"{what}={axis} is out of range for data with {ndim} "
+                              f"dimensions")
+    return axis % ndim
+
+
+def _channel_view(ndim, axis):
+    """Shape that lets a ``(C,)`` vector broadcast along ``axis``: ``(1, C, 1, 1)``."""
+    return tuple(-1 if index == axis % ndim else 1 for index in range(ndim))
+
+
+def _vector_shapes(op, data_shape, axis, in_shapes, names, allow_one=False):
+    """Complete the ``(C,)`` shape of each named parameter, C = ``data_shape[axis]``.
+
+    ``names`` maps a position in ``in_shapes`` to the parameter's name. Returns the
+    completed ``in_shapes``; raises a shape error naming the parameter on a mismatch.
+    """
+    size = data_shape[axis]
+    completed = list(in_shapes)
+    for index, name in names.items():
+        shape = in_shapes[index]
+        if shape is None:
+            completed[index] = (size,)
+            continue
+        fits = len(shape) == 1 and (size is None or shape[0] in (size, None)
+                                    or (allow_one and shape[0] == 1))
+        if not fits:
+            raise shape_error(op, f"{name} has shape {tuple(shape)} but data "
+                                  f"{tuple(data_shape)} has {size} channels on axis "
+                                  f"{axis}; {name} must have shape ({size},)")
+        completed[index] = (size,) if shape[0] is None else tuple(shape)
+    return completed
+
+
+def _moments(data, axes):
+    """Mean and *biased* variance over ``axes``, kept as size-1 dimensions (MXNet divides
+    by N, not N - 1, also for the moving variance)."""
+    mean = data.mean(axis=axes, keepdims=True)
+    var = ((data - mean) ** 2).mean(axis=axes, keepdims=True)
+    return mean, var
+
+
+def _standardize_backward(x_hat, inv_std, x_hat_grad, axes):
+    """Gradient through ``x_hat = (x - mean(x)) * inv_std(x)`` over ``axes``.
+
+    Mean and variance depend on every x, so besides ``x_hat_grad * inv_std`` two
+    corrections appear: one through the mean and one through the variance.
+    """
+    return inv_std * (x_hat_grad - x_hat_grad.mean(axis=axes, keepdims=True)
+                      - x_hat * (x_hat_grad * x_hat).mean(axis=axes, keepdims=True))
+
+
+def _erf(xp, x):
+    """Error function (neither NumPy nor CuPy has one): Abramowitz & Stegun 7.1.26,
+    absolute error below 1.5e-7, which is float32's resolution."""
+    sign = xp.sign(x)
+    z = xp.abs(x)
+    t = 1 / (1 + 0.3275911 * z)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741
+                                                        + t * (-1.453152027 + t * 1.061405429))))
+    return sign * (1 - poly * xp.exp(-z * z))
+
+
+# ----------------------------------------------------------------------------------------
+# Activations.
+# ----------------------------------------------------------------------------------------
+@register_op
+class Activation(Op):
+    """Element-wise activation chosen by ``act_type``.
+
+    relu ``max(x, 0)``, sigmoid ``1 / (1 + e^-x)``, tanh, softrelu ``log(1 + e^x)``
+    (softplus), softsign ``x / (1 + |x|)``.
+    """
+    name = "Activation"
+    infer_shape, infer_type = same_shape, same_dtype
+    examples = [Example(shapes=[(2, 3)], attrs={"act_type": kind})
+                for kind in ("sigmoid", "tanh", "softrelu", "softsign")]
+    examples += [Example(shapes=[(2, 3)], attrs={"act_type": "relu"}, low=0.1),
+                 Example(shapes=[(2, 3)], attrs={"act_type": "relu"}, high=-0.1)]
+
+    def forward(self, xp, data, *,
+                act_type: Choice("relu", "sigmoid", "softrelu", "softsign", "tanh")):
+        if act_type == "relu":
+            return xp.maximum(data, 0)
+        if act_type == "sigmoid":
+            return 1 / (1 + xp.exp(-data))
+        if act_type == "tanh":
+            return xp.tanh(data)
+        if act_type == "softrelu":
+            # log(1 + e^x) = max(x, 0) + log(1 + e^-|x|): e^x cannot overflow this way
+            return xp.maximum(data, 0) + xp.log1p(xp.exp(-xp.abs(data)))
+        return data / (1 + xp.abs(data))
+
+    def backward(self, xp, inputs, outputs, out_grads, *, act_type):
+        x, y = inputs[0], outputs[0]
+        if act_type == "relu":
+            slope = (y > 0).astype(y.dtype)
+        elif act_type == "sigmoid":
+            slope = y * (1 - y)
+        elif act_type == "tanh":
+            slope = 1 - y * y
+        elif act_type == "softrelu":
+            slope = 1 - xp.exp(-y)       # e^-y = 1 / (1 + e^x), so this is sigmoid(x)
+        else:
+            slope = 1 / (1 + xp.abs(x)) ** 2
+        return [out_grads[0] * slope]
+
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_LAMBDA = 1.0507009873554804934193349852946
+
+
+@register_op
+class LeakyReLU(Op):
+    """ReLU variants that let some signal through for ``x < 0``, chosen by ``act_type``.
+
+    leaky ``x`` or ``slope * x``; elu ``x`` or ``slope * (e^x - 1)``; selu
+    ``lambda * elu_alpha(x)`` with the self-normalizing constants; gelu
+    ``x * Phi(x)`` (the exact, erf-based form, as MXNet 1.9.1); prelu ``x`` or
+    ``gamma[c] * x`` with a learned slope per channel (axis 1), the extra input ``gamma``
+    of shape ``(C,)`` (or ``(1,)``); rrelu a random slope in ``[lower_bound,
+    upper_bound]`` per element while training and their mean in prediction. rrelu also
+    returns its slopes as a second output (MXNet's mask, zeros in prediction).
+    """
+    name = "LeakyReLU"
+    train_aware = True
+    examples = [Example(shapes=[(2, 3)], attrs={"act_type": kind, "slope": 0.3})
+                for kind in ("leaky", "elu", "selu", "gelu")]
+    examples += [Example(shapes=[(2, 3, 2), (3,)], attrs={"act_type": "prelu"}),
+                 Example(shapes=[(2, 3)], attrs={"act_type": "rrelu"}),
+                 Example(shapes=[(2, 3)], attrs={"act_type": "rrelu"}, is_train=True)]
+
+    def list_inputs(self, attrs):
+        return ["data", "gamma"] if attrs["act_type"] == "prelu" else ["data"]
+
+    def num_outputs(self, attrs):
+        return 2 if attrs["act_type"] == "rrelu" else 1
+
+    def infer_shape(self, in_shapes, *, act_type, **attrs):
+        data = in_shapes[0]
+        count = 2 if act_type == "rrelu" else 1
+        if act_type != "prelu" or data is None:
+            return list(in_shapes), [data] * count
+        if len(data) < 2:
+            raise shape_error(self, f"prelu needs data with a channel axis 1, got shape "
+                                    f"{tuple(data)}")
+        in_shapes = _vector_shapes(self, data, 1, in_shapes, {1: "gamma"}, allow_one=True)
+        return in_shapes, [data]
+
+    def forward(self, xp, data, gamma=None, *,
+                act_type: Choice("elu", "gelu", "leaky", "prelu", "rrelu", "selu") = "leaky",
+                slope: Float = 0.25, lower_bound: Float = 0.125, upper_bound: Float = 0.334,
+                is_train=False):
+        positive = data > 0
+        if act_type == "leaky":
+            return xp.where(positive, data, slope * data)
+        if act_type == "elu":
+            return xp.where(positive, data, slope * xp.expm1(data))
+        if act_type == "selu":
+            return SELU_LAMBDA * xp.where(positive, data, SELU_ALPHA * xp.expm1(data))
+        if act_type == "gelu":
+            return 0.5 * data * (1 + _erf(xp, data / math.sqrt(2)))
+        if act_type == "prelu":
+            if gamma is None:
+                raise MXNetError("operator LeakyReLU: act_type='prelu' needs the input "
+                                 "gamma (one slope per channel)")
+            slopes = gamma.reshape(_channel_view(data.ndim, 1))
+            return xp.where(positive, data, slopes * data)
+        if is_train:
+            slopes = generator(xp).uniform(lower_bound, upper_bound, data.shape)
+            slopes = slopes.astype(data.dtype)
+            return xp.where(positive, data, slopes * data), slopes
+        mean_slope = (lower_bound + upper_bound) / 2
+        return xp.where(positive, data, mean_slope * data), xp.zeros_like(data)
+
+    def backward(self, xp, inputs, outputs, out_grads, *, act_type, slope, lower_bound,
+                 upper_bound, is_train=False):
+        x, y, out_grad = inputs[0], outputs[0], out_grads[0]
+        positive = x > 0
+        if act_type == "leaky":
+            return [out_grad * xp.where(positive, 1, slope).astype(x.dtype)]
+        if act_type == "elu":
+            return [out_grad * xp.where(positive, 1, y + slope)]   # y + slope = slope e^x
+        if act_type == "selu":
+            return [out_grad * xp.where(positive, SELU_LAMBDA, y + SELU_LAMBDA * SELU_ALPHA)]
+        if act_type == "gelu":
+            # d/dx x Phi(x) = Phi(x) + x phi(x), phi the standard normal density
+            cdf = 0.5 * (1 + _erf(xp, x / math.sqrt(2)))
+            pdf = xp.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+            return [out_grad * (cdf + x * pdf)]
+        if act_type == "prelu":
+            gamma = inputs[1]
+            slopes = gamma.reshape(_channel_view(x.ndim, 1))
+            data_grad = out_grad * xp.where(positive, 1, slopes)
+            other_axes = tuple(axis for axis in range(x.ndim) if axis != 1)
+            gamma_grad = (out_grad * xp.where(positive, 0, x)).sum(axis=other_axes)
+            if gamma.size == 1:                  # one slope shared by every channel
+                gamma_grad = gamma_grad.sum(keepdims=True)
+            return [data_grad, gamma_grad]
+        slopes = outputs[1] if is_train else (lower_bound + upper_bound) / 2
+        return [out_grad * xp.where(positive, 1, slopes).astype(x.dtype)]
+
+
+# ----------------------------------------------------------------------------------------
+# Normalization.
+# ----------------------------------------------------------------------------------------
+@register_op
+class BatchNorm(Op):
+    """Batch normalization: standardize each channel, then scale by ``gamma`` and shift
+    by ``beta``: ``y = gamma * (x - mean) / sqrt(var + eps) + beta``.
+
+    In training (``autograd.record()``) mean and var are the batch's statistics over
+    every axis but ``axis`` (the channel axis), and the auxiliary states are updated IN
+    PLACE: ``moving = momentum * moving + (1 - momentum) * batch`` (with the biased batch
+    variance, as MXNet). In prediction, or with ``use_global_stats=True``, the moving
+    statistics are used instead and the op is a per-channel affine map.
+
+    MXNet quirks kept: ``fix_gamma=True`` is the default and means gamma is treated as 1
+    and its gradient is zero (Gluon's ``BatchNorm(scale=True)`` passes
+    ``fix_gamma=False``); the hidden outputs are the mean and the *inverse standard
+    deviation* ``1 / sqrt(var + eps)``, although MXNet names the second one ``var``.
+    They are visible with ``output_mean_var=True``; gradients arriving at them are
+    ignored, as in MXNet. ``cudnn_off`` and the calibration ranges are accepted and unused.
+
+    Differs from MXNet: MXNet's CPU kernel applies the moving-statistics update during
+    ``backward`` (its GPU kernel during forward); dlkit updates during the training
+    forward, so a forward without backward already moves them.
+    """
+    name = "BatchNorm"
+    aux_names = ("moving_mean", "moving_var")
+    train_aware = True
+    examples = [Example(shapes=[(4, 3, 2), (3,), (3,), (3,), (3,)], low=0.2,
+                        attrs={"fix_gamma": False}, is_train=is_train)
+                for is_train in (True, False)]
+    examples += [Example(shapes=[(4, 3), (3,), (3,), (3,), (3,)], low=0.2, is_train=True),
+                 Example(shapes=[(2, 3, 4), (4,), (4,), (4,), (4,)], low=0.2, is_train=True,
+                         attrs={"axis": -1, "fix_gamma": False}),
+                 Example(shapes=[(4, 3), (3,), (3,), (3,), (3,)], low=0.2, is_train=True,
+                         attrs={"use_global_stats": True, "fix_gamma": False}),
+                 Example(shapes=[(4, 3), (3,), (3,), (3,), (3,)], low=0.2, is_train=True,
+                         attrs={"output_mean_var": True}, grad=False,
+                         reason="gradients arriving at the mean/var outputs are ignored")]
+
+    def num_outputs(self, attrs):
+        return 3
+
+    def num_visible_outputs(self, attrs):
+        return 3 if attrs["output_mean_var"] else 1
+
+    def infer_shape(self, in_shapes, *, axis, **attrs):
+        data = in_shapes[0]
+        if data is None:
+            return list(in_shapes), [None, None, None]
+        axis = _axis_index(self, axis, len(data))
+        names = {1: "gamma", 2: "beta", 3: "moving_mean", 4: "moving_var"}
+        in_shapes = _vector_shapes(self, data, axis, in_shapes, names)
+        channels = (data[axis],)
+        return in_shapes, [tuple(data), channels, channels]
+
+    def forward(self, xp, data, gamma, beta, moving_mean, moving_var, *,
+                eps: Float = 1e-3, momentum: Float = 0.9, fix_gamma: Bool = True,
+                use_global_stats: Bool = False, output_mean_var: Bool = False,
+                axis: Int = 1, cudnn_off: Bool = False,
+                min_calib_range: OptionalFloat = None, max_calib_range: OptionalFloat = None,
+                is_train=False):
+        axis = axis % data.ndim
+        view = _channel_view(data.ndim, axis)
+        if is_train and not use_global_stats:
+            other_axes = tuple(index for index in range(data.ndim) if index != axis)
+            mean, var = _moments(data, other_axes)
+            moving_mean[...] = momentum * moving_mean + (1 - momentum) * mean.reshape(-1)
+            moving_var[...] = momentum * moving_var + (1 - momentum) * var.reshape(-1)
+        else:
+            mean, var = moving_mean.reshape(view), moving_var.reshape(view)
+        inv_std = 1 / xp.sqrt(var + eps)
+        scale = inv_std if fix_gamma else gamma.reshape(view) * inv_std
+        out = (data - mean) * scale + beta.reshape(view)
+        # copies, so that later moving-statistics updates cannot change these outputs
+        return out, mean.reshape(-1).copy(), inv_std.reshape(-1)
+
+    def backward(self, xp, inputs, outputs, out_grads, *, fix_gamma, use_global_stats,
+                 axis, is_train=False, **attrs):
+        data, gamma = inputs[0], inputs[1]
+        out_grad = out_grads[0]
+        axis = axis % data.ndim
+        view = _channel_view(data.ndim, axis)
+        other_axes = tuple(index for index in range(data.ndim) if index != axis)
+        inv_std = outputs[2].reshape(view)
+        x_hat = (data - outputs[1].reshape(view)) * inv_std
+        scale = 1 if fix_gamma else gamma.reshape(view)
+        if is_train and not use_global_stats:
+            data_grad = _standardize_backward(x_hat, inv_std, out_grad * scale, other_axes)
+        else:
+            data_grad = out_grad * scale * inv_std   # statistics are constants here
+        if fix_gamma:
+            gamma_grad = xp.zeros_like(gamma)
+        else:
+            gamma_grad = (out_grad * x_hat).sum(axis=other_axes)
+        return [data_grad, gamma_grad, out_grad.sum(axis=other_axes), None, None]
+
+
+@register_op
+class LayerNorm(Op):
+    """Layer normalization: standardize along ``axis`` (each sample on its own), then
+    scale by ``gamma`` and shift by ``beta``, both of shape ``(data.shape[axis],)``.
+
+    Same in training and prediction. Hidden outputs: the mean and the standard deviation
+    ``sqrt(var + eps)``, kept as size-1 dimensions (visible with ``output_mean_var``;
+    gradients arriving at them are ignored, as in MXNet).
+    """
+    name = "LayerNorm"
+    examples = [Example(shapes=[(2, 3, 4), (4,), (4,)]),
+                Example(shapes=[(2, 3, 4), (3,), (3,)], attrs={"axis": 1, "eps": 1e-3})]
+
+    def num_outputs(self, attrs):
+        return 3
+
+    def num_visible_outputs(self, attrs):
+        return 3 if attrs["output_mean_var"] else 1
+
+    def infer_shape(self, in_shapes, *, axis, **attrs):
+        data = in_shapes[0]
+        if data is None:
+            return list(in_shapes), [None, None, None]
+        axis = _axis_index(self, axis, len(data))
+        in_shapes = _vector_shapes(self, data, axis, in_shapes, {1: "gamma", 2: "beta"})
+        reduced = tuple(1 if index == axis else dim for index, dim in enumerate(data))
+        return in_shapes, [tuple(data), reduced, reduced]
+
+    def forward(self, xp, data, gamma, beta, *, axis: Int = -1, eps: Float = 1e-5,
+                output_mean_var: Bool = False):
+        axis = axis % data.ndim
+        view = _channel_view(data.ndim, axis)
+        mean, var = _moments(data, (axis,))
+        std = xp.sqrt(var + eps)
+        out = (data - mean) / std * gamma.reshape(view) + beta.reshape(view)
+        return out, mean, std
+
+    def backward(self, xp, inputs, outputs, out_grads, *, axis, **attrs):
+        data, gamma = inputs[0], inputs[1]
+        out_grad = out_grads[0]
+        axis = axis % data.ndim
+        view = _channel_view(data.ndim, axis)
+        other_axes = tuple(index for index in range(data.ndim) if index != axis)
+        inv_std = 1 / outputs[2]
+        x_hat = (data - outputs[1]) * inv_std
+        data_grad = _standardize_backward(x_hat, inv_std, out_grad * gamma.reshape(view),
+                                          (axis,))
+        return [data_grad, (out_grad * x_hat).sum(axis=other_axes),
+                out_grad.sum(axis=other_axes)]
+
+
+@register_op
+class InstanceNorm(Op):
+    """Instance normalization: standardize each sample's channel over its spatial axes
+    (2, 3, ...), then scale by ``gamma`` and shift by ``beta`` (shape ``(C,)``).
+
+    ``data`` has the layout ``(N, C, spatial...)`` with at least one spatial axis. The
+    backward recomputes the statistics from ``data`` (they are cheap).
+    """
+    name = "InstanceNorm"
+    infer_type = same_dtype
+    examples = [Example(shapes=[(2, 3, 4), (3,), (3,)]),
+                Example(shapes=[(2, 2, 3, 2), (2,), (2,)], attrs={"eps": 1e-5})]
+
+    def infer_shape(self, in_shapes, **attrs):
+        data = in_shapes[0]
+        if data is None:
+            return list(in_shapes), [None]
+        if len(data) < 3:
+            raise shape_error(self, f"data must be (batch, channel, spatial...) with at "
+                                    f"least 3 dimensions, got shape {tuple(data)}")
+        in_shapes = _vector_shapes(self, data, 1, in_shapes, {1: "gamma", 2: "beta"})
+        return in_shapes, [tuple(data)]
+
+    def forward(self, xp, data, gamma, beta, *, eps: Float = 1e-3):
+        view = _channel_view(data.ndim, 1)
+        mean, var = _moments(data, tuple(range(2, data.ndim)))
+        x_hat = (data - mean) / xp.sqrt(var + eps)
+        return x_hat * gamma.reshape(view) + beta.reshape(view)
+
+    def backward(self, xp, inputs, outputs, out_grads, *, eps):
+        data, gamma = inputs[0], inputs[1]
+        out_grad = out_grads[0]
+        view = _channel_view(data.ndim, 1)
+        spatial = tuple(range(2, data.ndim))
+        mean, var = _moments(data, spatial)
+        inv_std = 1 / xp.sqrt(var + eps)
+        x_hat = (data - mean) * inv_std
+        data_grad = _standardize_backward(x_hat, inv_std, out_grad * gamma.reshape(view),
+                                          spatial)
+        not_channel = (0, *spatial)
+        return [data_grad, (out_grad * x_hat).sum(axis=not_channel),
+                out_grad.sum(axis=not_channel)]
+
+
+@register_op
+class L2Normalization(Op):
+    """Divide by the L2 norm: ``y = x / sqrt(sum(x ** 2) + eps)``.
+
+    ``mode`` picks the axes summed: instance, all but the batch axis 0; channel, axis 1;
+    spatial, axes 2 and beyond (per sample and channel).
+    """
+    name = "L2Normalization"
+    infer_type = same_dtype
+    examples = [Example(shapes=[(2, 3, 2)], attrs={"mode": mode})
+                for mode in ("instance", "channel", "spatial")]
+
+    @staticmethod
+    def _axes(mode, ndim):
+        if mode == "instance":
+            return tuple(range(1, ndim))
+        if mode == "channel":
+            return (1,)
+        return tuple(range(2, ndim))
+
+    def infer_shape(self, in_shapes, *, mode, **attrs):
+        data = in_shapes[0]
+        needed = 3 if mode == "spatial" else 2
+        if data is not None and len(data) < needed:
+            raise shape_error(self, f"mode={mode!r} needs data with at least {needed} "
+                                    f"dimensions, got shape {tuple(data)}")
+        return list(in_shapes), [data]
+
+    def forward(self, xp, data, *, eps: Float = 1e-10,
+                mode: Choice("channel", "instance", "spatial") = "instance"):
+        axes = self._axes(mode, data.ndim)
+        return data / xp.sqrt((data * data).sum(axis=axes, keepdims=True) + eps)
+
+    def backward(self, xp, inputs, outputs, out_grads, *, eps, mode):
+        data, y, out_grad = inputs[0], outputs[0], out_grads[0]
+        axes = self._axes(mode, data.ndim)
+        norm = xp.sqrt((data * data).sum(axis=axes, keepdims=True) + eps)
+        # y = x / |x|: dx = (dy - y * <dy, y>) / |x|
+        return [(out_grad - y * (out_grad * y).sum(axis=axes, keepdims=True)) / norm]
+
+
+# ----------------------------------------------------------------------------------------
+# Dropout and Embedding.
+# ----------------------------------------------------------------------------------------
+@register_op
+class Dropout(Op):
+    """Randomly zero a fraction ``p`` of the inputs and scale the rest by ``1 / (1 - p)``,
+    so the expected value is unchanged and prediction needs no rescaling.
+
+    Drops only while training (``autograd.record()``), unless ``mode='always'``; otherwise
+    it is the identity. ``axes`` shares one draw along the listed axes (variational
+    dropout). The hidden second output is the scaled mask, which backward multiplies by.
+    ``cudnn_off`` is accepted and unused. The random numbers differ from MXNet's.
+    Differs from MXNet: ``p=1`` gives zeros (MXNet gives NaN).
+    """
+    name = "Dropout"
+    train_aware = True
+    random = True
+    infer_type = same_dtype
+    examples = [Example(shapes=[(4, 5)], is_train=True),
+                Example(shapes=[(3, 4, 2)], attrs={"p": 0.3, "axes": (1,)}, is_train=True),
+                Example(shapes=[(4, 5)]),
+                Example(shapes=[(4, 5)], attrs={"mode": "always", "p": 0.2})]
+
+    def num_outputs(self, attrs):
+        return 2
+
+    def num_visible_outputs(self, attrs):
+        return 1
+
+    def infer_shape(self, in_shapes, *, p, axes, **attrs):
+        if not 0 <= p <= 1:
+            raise MXNetError(f"operator Dropout: p={p} is outside [0, 1]; p is the "
+                             "fraction of the inputs that is dropped")
+        data = in_shapes[0]
+        if data is not None:
+            for axis in axes:
+                _axis_index(self, axis, len(data), "axes entry")
+        return list(in_shapes), [data, data]
+
+    def forward(self, xp, data, *, p: Float = 0.5,
+                mode: Choice("always", "training") = "training", axes: Shape = (),
+                cudnn_off: Bool = False, is_train=False):
+        if not (is_train or mode == "always") or p == 0:
+            return data.copy(), xp.ones_like(data)
+        shared = [axis % data.ndim for axis in axes]
+        draw_shape = tuple(1 if axis in shared else size
+                           for axis, size in enumerate(data.shape))
+        keep = generator(xp).random(draw_shape) >= p       # True with probability 1 - p
+        scale = 1 / (1 - p) if p < 1 else 0.0
+        mask = xp.broadcast_to(keep * scale, data.shape).astype(data.dtype)
+        return data * mask, mask
+
+    def backward(self, xp, inputs, outputs, out_grads, **attrs):
+        return [out_grads[0] * outputs[1]]
+
+
+@register_op
+class Embedding(Op):
+    """Look up rows of ``weight`` (``input_dim`` x ``output_dim``): the output has shape
+    ``data.shape + (output_dim,)``.
+
+    ``data`` holds indices stored as floats (MXNet's habit); they are truncated to
+    integers and clipped into ``[0, input_dim - 1]``, as MXNet does. The gradient of
+    ``weight`` adds each output row's gradient into the row it came from (a row used
+    twice gets both); ``data`` has no gradient. Differs from MXNet: ``sparse_grad=True``
+    still returns a dense gradient.
+    """
+    name = "Embedding"
+    examples = [Example(shapes=[(2, 3), (5, 4)], attrs={"input_dim": 5, "output_dim": 4},
+                        values={"data": [[0, 4, 1], [1, 1, 3]]})]
+
+    def infer_shape(self, in_shapes, *, input_dim, output_dim, **attrs):
+        data, weight = in_shapes
+        expected = (input_dim, output_dim)
+        if weight is not None and (len(weight) != 2 or any(
+                dim is not None and dim != want for dim, want in zip(weight, expected))):
+            raise shape_error(self, f"weight has shape {tuple(weight)} but input_dim="
+                                    f"{input_dim}, output_dim={output_dim} need {expected}")
+        out = None if data is None else tuple(data) + (output_dim,)
+        return [data, expected], [out]
+
+    def infer_type(self, in_types, *, dtype, **attrs):
+        weight_type = in_types[1] or dtype
+        return [in_types[0], weight_type], [weight_type]
+
+    def forward(self, xp, data, weight, *, input_dim: Int, output_dim: Int,
+                dtype: Dtype = "float32", sparse_grad: Bool = False):
+        indices = xp.clip(data.astype("int64"), 0, input_dim - 1)
+        return weight[indices]
+
+    def backward(self, xp, inputs, outputs, out_grads, *, input_dim, output_dim, **attrs):
+        data, weight = inputs
+        indices = xp.clip(data.astype("int64"), 0, input_dim - 1)
+        weight_grad = xp.zeros_like(weight)
+        # add.at accumulates repeated indices; weight_grad[indices] += ... would keep one
+        xp.add.at(weight_grad, indices.reshape(-1), out_grads[0].reshape(-1, output_dim))
+        return [None, weight_grad]
+
+
+# ----------------------------------------------------------------------------------------
+# The softmax family.
+# ----------------------------------------------------------------------------------------
+def _softmax(xp, data, axis, temperature, keep=None):
+    """``exp(x / T)`` normalized along ``axis``; entries where ``keep`` is False get 0.
+
+    Subtracting the maximum first changes nothing (it cancels in the ratio) but keeps
+    ``exp`` from overflowing for large inputs.
+    """
+    scaled = data / temperature if temperature is not None else data
+    if keep is not None:
+        scaled = xp.where(keep, scaled, -xp.inf)
+    exps = xp.exp(scaled - scaled.max(axis=axis, keepdims=True))
+    return exps / exps.sum(axis=axis, keepdims=True)
+
+
+def _softmax_grad(y, out_grad, axis, temperature):
+    """Softmax's Jacobian-vector product: ``dx = y * (dy - sum(dy * y)) / T``."""
+    data_grad = y * (out_grad - (out_grad * y).sum(axis=axis, keepdims=True))
+    return data_grad / temperature if temperature is not None else data_grad
+
+
+def _check_float(op, dtype):
+    if dtype is not None and not str(dtype).startswith(("float", "bfloat")):
+        raise MXNetError(f"operator {op.name}: data must be floating point, got {dtype}; "
+                         f"convert it with astype('float32')")
+
+
+class _SoftmaxFamily(Op):
+    """Shared shape and type rules: the output has the data's shape and the ``dtype``
+    attribute's type (the data's when None)."""
+    infer_shape = same_shape
+
+    def infer_type(self, in_types, *, dtype=None, **attrs):
+        _check_float(self, in_types[0])
+        return list(in_types), [dtype or in_types[0]]
+
+
+@register_op
+class Softmax(_SoftmaxFamily):
+    """``softmax(x)_i = exp(x_i / T) / sum_j exp(x_j / T)`` along ``axis``.
+
+    With ``use_length=True`` the extra input ``length`` (integers, the data's shape
+    without ``axis``) keeps only the first ``length`` entries of each row; the rest get
+    probability 0.
+    """
+    name = "softmax"
+    examples = [Example(shapes=[(2, 3)]), Example(shapes=[(2, 3, 2)],
+                                                  attrs={"axis": 1, "temperature": 2.0}),
+                Example(shapes=[(2, 3), (2,)], attrs={"use_length": True},
+                        values={"length": [2, 3]})]
+
+    def list_inputs(self, attrs):
+        return ["data", "length"] if attrs["use_length"] else ["data"]
+
+    def infer_shape(self, in_shapes, *, axis, use_length, **attrs):
+        data = in_shapes[0]
+        if not use_length or data is None:
+            return list(in_shapes), [data]
+        axis = _axis_index(self, axis, len(data))
+        rows = tuple(dim for index, dim in enumerate(data) if index != axis)
+        if in_shapes[1] is not None and tuple(in_shapes[1]) != rows:
+            raise shape_error(self, f"length has shape {tuple(in_shapes[1])} but data "
+                                    f"{tuple(data)} needs one length per row: {rows}")
+        return [data, rows], [data]
+
+    def forward(self, xp, data, length=None, *, axis: Int = -1,
+                temperature: OptionalFloat = None, dtype: Dtype = None,
+                use_length: Bool = False):
+        _check_float(self, data.dtype.name)
+        data = data.astype(dtype) if dtype else data
+        keep = None
+        if use_length:
+            positions = xp.arange(data.shape[axis]).reshape(_channel_view(data.ndim, axis))
+            keep = positions < xp.expand_dims(length, axis)
+        return _softmax(xp, data, axis, temperature, keep)
+
+    def backward(self, xp, inputs, outputs, out_grads, *, axis, temperature, **attrs):
+        data_grad = _softmax_grad(outputs[0], out_grads[0], axis, temperature)
+        return [data_grad.astype(inputs[0].dtype)] + [None] * (len(inputs) - 1)
+
+
+@register_op
+class LogSoftmax(_SoftmaxFamily):
+    """``log(softmax(x))`` computed as ``x / T - max - log(sum(exp(x / T - max)))``,
+    which stays finite where ``softmax`` underflows to 0.
+
+    Differs from MXNet: ``use_length=True`` is not supported (MXNet 1.9.1's log_softmax
+    has no ``length`` input either).
+    """
+    name = "log_softmax"
+    examples = [Example(shapes=[(2, 3)]), Example(shapes=[(2, 3, 2)],
+                                                  attrs={"axis": 0, "temperature": 0.5})]
+
+    def forward(self, xp, data, *, axis: Int = -1, temperature: OptionalFloat = None,
+                dtype: Dtype = None, use_length: Bool = False):
+        if use_length:
+            raise MXNetError("operator log_softmax: use_length=True is not supported; "
+                             "mask the data or use softmax(data, length, use_length=True)")
+        _check_float(self, data.dtype.name)
+        data = data.astype(dtype) if dtype else data
+        scaled = data / temperature if temperature is not None else data
+        shifted = scaled - scaled.max(axis=axis, keepdims=True)   # no overflow in exp
+        return shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
+
+    def backward(self, xp, inputs, outputs, out_grads, *, axis, temperature, **attrs):
+        # y = log p: dx = (dy - p * sum(dy)) / T with p = exp(y)
+        out_grad = out_grads[0]
+        data_grad = out_grad - xp.exp(outputs[0]) * out_grad.sum(axis=axis, keepdims=True)
+        if temperature is not None:
+            data_grad = data_grad / temperature
+        return [data_grad.astype(inputs[0].dtype)]
+
+
+@register_op
+class Softmin(_SoftmaxFamily):
+    """``softmin(x) = softmax(-x)``: the smallest entry gets the largest probability.
+
+    Differs from MXNet: ``use_length=True`` is not supported (MXNet 1.9.1's softmin has
+    no ``length`` input either).
+    """
+    name = "softmin"
+    examples = [Example(shapes=[(2, 3)]), Example(shapes=[(3, 2)],
+                                                  attrs={"axis": 0, "temperature": 2.0})]
+
+    def forward(self, xp, data, *, axis: Int = -1, temperature: OptionalFloat = None,
+                dtype: Dtype = None, use_length: Bool = False):
+        if use_length:
+            raise MXNetError("operator softmin: use_length=True is not supported")
+        _check_float(self, data.dtype.name)
+        data = data.astype(dtype) if dtype else data
+        return _softmax(xp, -data, axis, temperature)
+
+    def backward(self, xp, inputs, outputs, out_grads, *, axis, temperature, **attrs):
+        data_grad = -_softmax_grad(outputs[0], out_grads[0], axis, temperature)
+        return [data_grad.astype(inputs[0].dtype)]
+
+
+@register_op
+class SoftmaxActivation(_SoftmaxFamily):
+    """The older softmax layer: ``mode='instance'`` normalizes along the last axis (as
+    MXNet 1.9.1 does, whatever the number of dimensions), ``mode='channel'`` along axis 1
+    (per position of each instance)."""
+    name = "SoftmaxActivation"
+    examples = [Example(shapes=[(2, 3)]),
+                Example(shapes=[(2, 3, 2)], attrs={"mode": "channel"})]
+
+    def forward(self, xp, data, *, mode: Choice("channel", "instance") = "instance"):
+        return _softmax(xp, data, 1 if mode == "channel" else -1, None)
+
+    def backward(self, xp, inputs, outputs, out_grads, *, mode):
+        return [_softmax_grad(outputs[0], out_grads[0], 1 if mode == "channel" else -1,
+                              None)]

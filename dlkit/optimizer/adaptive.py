@@ -80,7 +80,7 @@ class RMSProp(Optimizer):
         return _zeros(weight, 3) if self.centered else _zeros(weight, 1)
 
     def update(self, index, weight, grad, state):
-        # g = clip(rescale_grad * grad) + wd * w;  n = (1 - gamma1) * g^2 + gamma1 * n
+        # g = clip(rescale_grad * grad + wd * w);  n = (1 - gamma1) * g^2 + gamma1 * n
         # plain:     w = w - lr * g / sqrt(n + epsilon)
         # centered:  mg = (1 - gamma1) * g + gamma1 * mg
         #            delta = gamma2 * delta - lr * g / sqrt(n - mg^2 + epsilon)
@@ -89,7 +89,7 @@ class RMSProp(Optimizer):
         lr, wd = self._get_lr(index), self._get_wd(index)
         xp = weight.context.xp
         w = weight._data
-        g = self._clip(xp, self.rescale_grad * grad._data) + wd * w
+        g = self._clip(xp, self.rescale_grad * grad._data + wd * w)
         n = state[0]._data
         n[...] = (1 - self.gamma1) * g * g + self.gamma1 * n
         if not self.centered:

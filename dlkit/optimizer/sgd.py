@@ -69,19 +69,25 @@ class NAG(Optimizer):
         return zeros_like(weight) if self.momentum != 0.0 else None
 
     def update(self, index, weight, grad, state):
-        # g = clip(rescale_grad * grad) + wd * w
-        # m = momentum * m + g;  w = w - lr * (g + momentum * m)
+        # g = clip(rescale_grad * grad);  step = g + wd * w
+        # without momentum:  w = w - lr * step
+        # with momentum (m holds -lr times the velocity, as in MXNet):
+        #     w = w + momentum * (momentum * m - lr * step) - lr * step
+        #     m = momentum * m - lr * (g + wd * w_new)
+        # MXNet quirk kept: the decay term of the new momentum uses the weight that was
+        # just updated (its fused kernel writes the weight first).
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
         xp = weight.context.xp
         w = weight._data
-        g = self._clip(xp, self.rescale_grad * grad._data) + wd * w
+        g = self._clip(xp, self.rescale_grad * grad._data)
+        step = g + wd * w
         if state is None:
-            w[...] = w - lr * g
+            w[...] = w - lr * step
             return
         m = state._data
-        m[...] = self.momentum * m + g
-        w[...] = w - lr * (g + self.momentum * m)
+        w[...] = w + self.momentum * (self.momentum * m - lr * step) - lr * step
+        m[...] = self.momentum * m - lr * (g + wd * w)
 
 
 @register
@@ -107,18 +113,19 @@ class Signum(Optimizer):
         return zeros_like(weight) if self.momentum != 0.0 else None
 
     def update(self, index, weight, grad, state):
-        # g = clip(rescale_grad * grad) + wd * w
-        # signSGD: w = (1 - lr * wd_lh) * w - lr * sign(g)
-        # Signum:  m = momentum * m - (1 - momentum) * g
+        # g = clip(rescale_grad * grad)
+        # signSGD: w = (1 - lr * wd) * w - lr * sign(g)
+        # Signum:  m = momentum * m - (1 - momentum) * (g + wd * w)
         #          w = (1 - lr * wd_lh) * w + lr * sign(m)
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
         xp = weight.context.xp
         w = weight._data
-        g = self._clip(xp, self.rescale_grad * grad._data) + wd * w
+        g = self._clip(xp, self.rescale_grad * grad._data)
         if state is None:
-            w[...] = (1 - lr * self.wd_lh) * w - lr * xp.sign(g)
+            w[...] = (1 - lr * wd) * w - lr * xp.sign(g)
             return
+        g = g + wd * w
         m = state._data
         m[...] = self.momentum * m - (1 - self.momentum) * g
         w[...] = (1 - lr * self.wd_lh) * w + lr * xp.sign(m)
