@@ -92,9 +92,31 @@ def _context_of(op, inputs, ctx):
 
 
 def invoke(op, args, kwargs, out=None):
-    """Run ``op`` imperatively on NDArrays: the path of every ``mx.nd.*`` call."""
+    """Run ``op`` imperatively on NDArrays: the path of every ``mx.nd.*`` call.
+
+    Two steps: sort the call's arguments into inputs and parsed attributes
+    (``_prepare``), then check shapes with the op's ``infer_shape``, run its ``forward``
+    and record it (``_run``). A call with only positional arrays and no attributes, such
+    as ``a + b``, skips the sorting: that keeps the per-op overhead small.
+    """
     if isinstance(op, str):
         op = get_op(op)
+    if not kwargs and not op.variadic and len(args) == len(op.input_names) and \
+            all(type(x) is NDArray for x in args):
+        inputs = args
+        attrs = _parse_attrs_cached(op, kwargs)
+        context = args[0]._ctx
+        for x in args:
+            if x._ctx is not context and x._ctx != context:
+                _context_of(op, inputs, None)  # raises, naming both contexts
+    else:
+        inputs, attrs, ctx = _prepare(op, args, kwargs)
+        context = _context_of(op, inputs, ctx)
+    return _run(op, inputs, attrs, context, out)
+
+
+def _prepare(op, args, kwargs):
+    """General case of ``invoke``: returns ``(inputs, parsed attrs, ctx or None)``."""
     ctx = kwargs.pop("ctx", None) if "ctx" in kwargs and "ctx" not in op.attrs else None
     kwargs.pop("name", None)
     inputs, attrs = _split_arguments(op, args, kwargs)
@@ -113,16 +135,20 @@ def invoke(op, args, kwargs, out=None):
     if len(inputs) > len(names):
         raise MXNetError(f"operator {op.name}: got {len(inputs)} inputs but it takes "
                          f"{len(names)}: {names}")
-    context = _context_of(op, inputs, ctx)
-    op.infer_shape([None if x is None else x._data.shape for x in inputs], **attrs)
+    return inputs, attrs, ctx
+
+
+def _run(op, inputs, attrs, context, out):
+    """Check shapes, compute, wrap the results and record them on the tape."""
     data = [None if x is None else x._data for x in inputs]
+    op.infer_shape([None if x is None else x.shape for x in data], **attrs)
     xp = context.xp
     training = autograd.is_training()
     if op.train_aware:
         results = op.forward(xp, *data, is_train=training, **attrs)
     else:
         results = op.forward(xp, *data, **attrs)
-    if not isinstance(results, (tuple, list)):
+    if type(results) is not tuple and type(results) is not list:
         results = (results,)
     outputs = [NDArray(result, context) for result in results]
     if autograd.is_recording():

@@ -696,7 +696,9 @@ class ScalarOp(Op):
         lhs, rhs = (scalar, data) if self.reverse else (data, scalar)
         partials = self.math.partials(self, xp, lhs, rhs, outputs[0], out_grads[0])
         grad = partials[1] if self.reverse else partials[0]
-        return [xp.broadcast_to(grad, data.shape).astype(data.dtype, copy=False)]
+        if getattr(grad, "shape", None) != data.shape:  # a partial may be a plain number
+            grad = xp.broadcast_to(grad, data.shape)
+        return [grad.astype(data.dtype, copy=False)]
 
 
 _SCALAR_NO_GRAD = [Example(shapes=[(2, 3)], attrs={"scalar": 0.0}, **_NO_GRAD)]

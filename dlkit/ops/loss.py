@@ -53,7 +53,8 @@ class SoftmaxOutput(Op):
         (out - target) * grad_scale / norm
 
     ``target`` is ``one_hot(int(label))`` (a label outside ``[0, C)`` selects no class),
-    or with ``smooth_alpha`` a: ``1 - a`` at the label and ``a / (C - 1)`` elsewhere.
+    or with ``smooth_alpha`` a: ``1 - a`` at the label and ``a / (C - 1)`` elsewhere
+    (MXNet applies no smoothing with ``multi_output``; dlkit neither).
     ``use_ignore`` zeroes positions whose label is ``ignore_label``. ``norm`` is 1
     (``'null'``), the number of labels (``'batch'``) or the number of labels different
     from ``ignore_label`` (``'valid'``, counted even without ``use_ignore``, as MXNet
@@ -124,7 +125,7 @@ class SoftmaxOutput(Op):
             labels = labels[:out.shape[0], None]   # MXNet reads the first N labels
         classes = xp.arange(out.shape[1]).reshape((1, -1) + (1,) * (out.ndim - 2))
         hit = labels == classes
-        if smooth_alpha:
+        if smooth_alpha and not multi_output:   # MXNet ignores it with multi_output
             off_value = smooth_alpha / max(out.shape[1] - 1, 1)
             grad = out - xp.where(hit, 1.0 - smooth_alpha, off_value)
         else:
@@ -275,8 +276,10 @@ class SoftmaxCrossEntropy(Op):
     """Cross-entropy of ``softmax(data)`` with integer labels, summed over the batch.
 
     ``data`` is ``(N, C)``, ``label`` is ``(N,)`` (same dtype as data); the output has
-    shape ``(1,)``: ``-sum_i log(max(softmax(data)[i, label[i]], 1e-8))``. A label
-    outside ``[0, C)`` picks probability 0, giving ``-log(1e-8)``, as in MXNet.
+    shape ``(1,)``: ``-sum_i log(max(softmax(data)[i, int(label[i])], 1e-8))``.
+
+    Differs from MXNet: a label outside ``[0, C)`` picks probability 0 here, giving
+    ``-log(1e-8)``; MXNet 1.9.1 reads a neighbouring row's value (undefined).
     Gradient: ``(softmax(data) - one_hot(label)) * head``; the label gets none.
     """
     name = "softmax_cross_entropy"

@@ -434,6 +434,8 @@ def unbroadcast(xp, grad, shape):
 def broadcast_shape(op, in_shapes, **attrs):
     """NumPy broadcasting of two shapes; a clear error when they cannot be broadcast."""
     lhs, rhs = in_shapes
+    if lhs == rhs:
+        return list(in_shapes), [lhs]
     if not known(lhs) or not known(rhs):
         return list(in_shapes), [None]
     result = []

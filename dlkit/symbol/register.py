@@ -1,0 +1,49 @@
+"""Make one ``mx.sym`` function per registered op, from the same registry entry as ``mx.nd``.
+
+``sym.FullyConnected`` is built here from the ``FullyConnected`` op exactly as
+``nd.FullyConnected`` is built in ``ndarray/register.py`` (same signature and docstring,
+plus MXNet's ``attr=`` keyword); calling it runs ``symbol.create``, which adds a node.
+The auto name is the function name lowered (``fullyconnected0``), as in MXNet.
+"""
+import inspect
+
+from ..ndarray.register import _describe_attrs, _signature
+from ..ops.registry import list_ops
+from .symbol import create
+
+__all__ = ["make_function", "public_functions"]
+
+
+def _symbol_signature(op):
+    """The ``nd`` signature with ``attr=None`` added before ``out`` and ``name``."""
+    parameters = list(_signature(op).parameters.values())
+    attr = inspect.Parameter("attr", inspect.Parameter.KEYWORD_ONLY, default=None)
+    return inspect.Signature(parameters[:-2] + [attr] + parameters[-2:])
+
+
+def make_function(op, name):
+    """The ``mx.sym.<name>`` function for ``op``."""
+    hint = name.lower()
+
+    def function(*args, name=None, attr=None, out=None, **kwargs):
+        return create(op, hint, list(args), kwargs, name, attr)
+
+    function.__name__ = name
+    function.__qualname__ = name
+    function.__module__ = "dlkit.symbol"
+    function.__signature__ = _symbol_signature(op)
+    inputs = ", ".join(op.input_names) if not op.variadic else "arg0, arg1, ..."
+    function.__doc__ = (f"{inspect.getdoc(op) or op.name}\n\nInputs (Symbols; missing ones "
+                        f"become variables): {inputs}\n"
+                        f"Attributes:\n{_describe_attrs(op) or '    none'}\n\n"
+                        f"Defined once in {type(op).__module__}.{type(op).__name__}.")
+    return function
+
+
+def public_functions():
+    """``{name: function}`` for every op name and alias."""
+    functions = {}
+    for op in list_ops():
+        for name in (op.name, *op.aliases):
+            functions[name] = make_function(op, name)
+    return functions
