@@ -264,6 +264,7 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
             target += value
         else:
             target[...] = value
+        leaf._fresh_grad = True
 
 
 def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=False,

@@ -1,1 +1,194 @@
-"""mx.kvstore (being written)."""
+"""``mx.kv``: the key-value store that sums gradients across devices.
+
+In data-parallel training every device computes a gradient for the same weight. The
+KVStore adds them up and, when it owns the optimizer, updates the weight itself::
+
+    kv.init(key, weight)                  store a copy of the weight
+    kv.push(key, [grad_gpu0, grad_gpu1])  sum the gradients;
+                                          with an optimizer: stored weight is updated,
+                                          without: the sum replaces the stored value
+    kv.pull(key, out=[w_gpu0, w_gpu1])    copy the stored value to every device
+
+dlkit has the single-machine stores (``'local'``, ``'device'``: the same thing here,
+since dlkit sums on the device of the stored value). Distributed stores are not part of
+dlkit.
+"""
+from .base import MXNetError
+from .ndarray import NDArray
+from .optimizer import get_updater
+
+__all__ = ["KVStore", "create"]
+
+LOCAL_TYPES = ("local", "device", "local_update_cpu", "local_allreduce_cpu",
+               "local_allreduce_device", "nccl")
+
+
+def create(name="local"):
+    """A key-value store: ``'local'`` or ``'device'``.
+
+    Example
+    -------
+    >>> kv = mx.kv.create("local")
+    """
+    if not isinstance(name, str):
+        raise TypeError("name must be a string")
+    if name not in LOCAL_TYPES:
+        raise MXNetError(f"KVStore type {name!r} is not supported by dlkit: it runs on one "
+                         f"machine and supports {list(LOCAL_TYPES)} ('dist_*', horovod "
+                         "and byteps stores need a cluster)")
+    return KVStore(name)
+
+
+def _as_list(keys, values):
+    """Pair one key with its value(s), or many keys with one value (list) each."""
+    if isinstance(keys, (list, tuple)):
+        if values is not None and len(keys) != len(values):
+            raise MXNetError(f"KVStore: {len(keys)} keys but {len(values)} values; give "
+                             "one value (or list of values) per key")
+        return list(zip(keys, values if values is not None else [None] * len(keys)))
+    return [(keys, values)]
+
+
+def _values(value):
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+class KVStore:
+    """A single-machine key-value store (``rank`` 0 of ``num_workers`` 1).
+
+    Keys are ints or strs (not both in one store, as in MXNet).
+    """
+
+    def __init__(self, kv_type="local"):
+        self._type = kv_type
+        self._store = {}
+        self._key_type = None
+        self._updater = None
+
+    @property
+    def type(self):
+        """The store type given to ``create``."""
+        return self._type
+
+    @property
+    def rank(self):
+        """This worker's rank: always 0 on one machine."""
+        return 0
+
+    @property
+    def num_workers(self):
+        """Number of workers: always 1 on one machine."""
+        return 1
+
+    def _check_key(self, key):
+        key_type = str if isinstance(key, str) else int
+        if not isinstance(key, (str, int)):
+            raise MXNetError(f"KVStore: keys must be int or str, got {type(key).__name__}")
+        if self._key_type is not None and key_type is not self._key_type:
+            raise MXNetError("KVStore: Mixed key types are not allowed; use only int keys "
+                             "or only str keys in one store")
+        self._key_type = key_type
+
+    def _stored(self, key):
+        if key not in self._store:
+            raise MXNetError(f"KVStore: key {key!r} has not been inited; call "
+                             "kv.init(key, value) first")
+        return self._store[key]
+
+    def init(self, key, value):
+        """Store a copy of ``value`` under ``key`` (or of each value under each key)."""
+        for one_key, one_value in _as_list(key, value):
+            self._check_key(one_key)
+            if one_key in self._store:
+                raise MXNetError(f"KVStore: duplicate init of key {one_key!r}. Please "
+                                 "double check if you called kv.init or kv.broadcast with "
+                                 "this key multiple times")
+            first = _values(one_value)[0]
+            self._store[one_key] = first.copy()
+
+    def push(self, key, value, priority=0):
+        """Sum the value(s) of each key; apply the optimizer if set, else replace."""
+        for one_key, one_value in _as_list(key, value):
+            stored = self._stored(one_key)
+            merged = self._sum(one_key, _values(one_value), stored)
+            if self._updater is not None:
+                self._updater(one_key, merged, stored)
+            else:
+                stored[:] = merged
+
+    def _sum(self, key, values, stored):
+        total = stored.context.xp.zeros_like(stored._data)
+        for value in values:
+            if value.shape != stored.shape:
+                raise MXNetError(f"KVStore.push: key {key!r} holds shape {stored.shape} "
+                                 f"but a pushed value has shape {value.shape}")
+            total += value.as_in_context(stored.context)._data
+        return NDArray(total, stored.context)
+
+    def pull(self, key, out=None, priority=0, ignore_sparse=True):
+        """Copy the stored value of each key into ``out`` (one array or a list)."""
+        if out is None:
+            raise MXNetError("KVStore.pull: give out= (the array(s) to copy into)")
+        for one_key, one_out in _as_list(key, out):
+            stored = self._stored(one_key)
+            for target in _values(one_out):
+                if target.shape != stored.shape:
+                    raise MXNetError(f"KVStore.pull: key {one_key!r} holds shape "
+                                     f"{stored.shape} but out has shape {target.shape}")
+                stored.copyto(target)
+
+    def pushpull(self, key, value, out=None, priority=0):
+        """``push`` then ``pull`` (into ``value`` itself when ``out`` is None)."""
+        self.push(key, value, priority)
+        self.pull(key, value if out is None else out, priority)
+
+    def broadcast(self, key, value, out, priority=0):
+        """``init`` with ``value`` then ``pull`` into ``out``."""
+        self.init(key, value)
+        self.pull(key, out, priority)
+
+    def row_sparse_pull(self, key, out=None, priority=0, row_ids=None):
+        """dlkit arrays are dense: the same as ``pull``."""
+        self.pull(key, out, priority)
+
+    def set_optimizer(self, optimizer):
+        """Let the store update weights on ``push`` (``update_on_kvstore``)."""
+        self._set_updater(get_updater(optimizer))
+
+    def _set_updater(self, updater):
+        """Use ``updater(key, merged_grad, stored_weight)`` on every push."""
+        self._updater = updater
+
+    def set_gradient_compression(self, compression_params):
+        """Not available: gradient compression only pays off across machines."""
+        raise MXNetError("KVStore.set_gradient_compression: gradient compression is not "
+                         f"supported by dlkit's {self._type!r} store (it is meant for "
+                         "distributed stores); remove the compression_params argument")
+
+    def is_capable(self, capability):
+        """Whether the store supports ``capability`` (``'optimizer'``: yes)."""
+        return capability.lower() == "optimizer"
+
+    def save_optimizer_states(self, fname, dump_optimizer=False):
+        """Write the optimizer states (dlkit's pickle-free format) to ``fname``."""
+        if self._updater is None:
+            raise MXNetError("KVStore.save_optimizer_states: no optimizer is set; call "
+                             "set_optimizer first")
+        with open(fname, "wb") as handle:
+            handle.write(self._updater.get_states(dump_optimizer))
+
+    def load_optimizer_states(self, fname):
+        """Read optimizer states written by ``save_optimizer_states``."""
+        if self._updater is None:
+            raise MXNetError("KVStore.load_optimizer_states: no optimizer is set; call "
+                             "set_optimizer first")
+        with open(fname, "rb") as handle:
+            self._updater.set_states(handle.read())
+
+    def _barrier(self):
+        """Wait for all workers: nothing to wait for on one machine."""
+
+    barrier = _barrier
+
+    def _send_command_to_servers(self, head, body):
+        raise MXNetError("KVStore: there are no servers in a single-machine store")

@@ -122,7 +122,8 @@ def check_numeric_gradient(sym_or_function, location, aux_states=None, numeric_e
         expected = numeric_grad(scalar, values, directions, numeric_eps)
         actual = float((x.grad.asnumpy() * direction).sum())
         tolerance = (atol if atol is not None else 1e-6) + rtol * abs(expected)
-        if abs(actual - expected) > tolerance:
+        # written as "not <=" so that a NaN on either side fails instead of passing
+        if not abs(actual - expected) <= tolerance:
             raise AssertionError(f"gradient of {label}: analytic {actual!r} vs numeric "
                                  f"{expected!r} (rtol={rtol})")
 

@@ -19,7 +19,7 @@ first call, by the layer's ``infer_shape`` (which asks the registry op, such as
 """
 import warnings
 
-from .. import ndarray
+from .. import autograd, ndarray
 from ..base import MXNetError
 from ..ndarray import NDArray
 from ..ops.registry import get_op
@@ -75,6 +75,29 @@ def _regroup(flat, fmt):
         item, flat = _regroup(flat, item_fmt)
         rebuilt.append(item)
     return rebuilt, flat
+
+
+class _Imperative:
+    """Run a block and its children imperatively, unrecorded, for a moment."""
+
+    def __init__(self, block):
+        self._block = block
+        self._active = []
+        self._pause = autograd.pause()
+
+    def __enter__(self):
+        self._pause.__enter__()
+        self._block.apply(self._deactivate)
+
+    def _deactivate(self, block):
+        if getattr(block, "_active", False):
+            self._active.append(block)
+            block._active = False
+
+    def __exit__(self, *exc):
+        for block in self._active:
+            block._active = True
+        self._pause.__exit__(*exc)
 
 
 class HybridBlock(Block):
@@ -173,11 +196,18 @@ class HybridBlock(Block):
     def infer_shape(self, *args):
         """Complete parameter shapes from the input shapes.
 
-        The default traces the graph and runs ``Symbol.infer_shape_partial``; layers
-        override it with their registry op's ``infer_shape`` (see ``complete_shapes``).
+        Layers override this with their registry op's ``infer_shape`` (see
+        ``complete_shapes``). A block whose own parameters are known (a container)
+        runs once imperatively, so that each child completes its own; otherwise the
+        graph is traced and ``Symbol.infer_shape_partial`` does the work.
         """
-        from .cached_graph import infer_param_shapes
-        infer_param_shapes(self, args)
+        own_unknown = any(not param._shape_known() for param in self._reg_params.values())
+        if own_unknown:
+            from .cached_graph import infer_param_shapes
+            infer_param_shapes(self, args)
+            return
+        with _Imperative(self):
+            self.forward(*args)
 
     def infer_type(self, *args):
         """Parameters take the dtype of the first input (dlkit's float rule)."""

@@ -111,6 +111,8 @@ def invoke(op, args, kwargs, out=None):
                 _context_of(op, inputs, None)  # raises, naming both contexts
     else:
         inputs, attrs, ctx = _prepare(op, args, kwargs)
+        if ctx is None:
+            ctx = attrs.get("ctx")   # creation ops (samplers) carry MXNet's ctx attribute
         context = _context_of(op, inputs, ctx)
     return _run(op, inputs, attrs, context, out)
 
@@ -200,7 +202,8 @@ class NDArray:
     array([[2., 4.],
            [6., 8.]], dtype=float32)
     """
-    __slots__ = ("_data", "_ctx", "_grad", "_grad_req", "_entry", "__weakref__")
+    __slots__ = ("_data", "_ctx", "_grad", "_grad_req", "_entry", "_fresh_grad",
+                 "__weakref__")
     __array_priority__ = 1000.0  # make numpy_scalar * NDArray use our __rmul__
 
     def __init__(self, data, ctx=None):
@@ -209,6 +212,7 @@ class NDArray:
         self._grad = None
         self._grad_req = None
         self._entry = None
+        self._fresh_grad = False  # set by autograd.backward; Gluon's Trainer reads it
 
     # ---- basic properties ----
     @property
@@ -603,13 +607,18 @@ class NDArray:
         key = _index_key(key)
         if autograd.is_recording() and autograd.parent_of(self) is not None:
             return invoke("_getitem", [self], {"key": key})
-        return NDArray(self._data[key], self._ctx)
+        result = self._data[key]
+        if result.ndim == 0:      # MXNet: x[1, 2] is an NDArray of shape (1,)
+            result = result.reshape((1,))
+        return NDArray(result, self._ctx)
 
     def __setitem__(self, key, value):
         """Assign into part of the array: ``x[:] = 1``, ``x[1:3] = y``."""
         key = _index_key(key)
         if isinstance(value, NDArray):
             value = _move(value._data, self._ctx)
+            if value.size == 1:   # MXNet: y[i, j] = x.sum() assigns a (1,) array
+                value = value.reshape(())
         elif isinstance(value, np.ndarray) and self._ctx.device_type == "gpu":
             value = self._ctx.xp.asarray(value)
         try:

@@ -1,5 +1,4 @@
-"""Dense and convolution layers: ``FullyConnected``, ``Convolution``, ``Deconvolution``,
-``Pooling``.
+"""Dense and convolution layers: ``FullyConnected``, ``Convolution``, ``Deconvolution``.
 
 Convolution is computed the way fast CPU libraries do it, as *one matrix product*:
 
@@ -15,77 +14,23 @@ data gradient is one GEMM back to columns followed by "col2im", which adds every
 back where its window was read (one vectorised add per kernel position).
 
 ``Deconvolution`` *is* the data gradient of a convolution, and its gradient is a
-convolution, so it reuses the same three helpers. ``Pooling`` reads the same windows and
-reduces them with ``max``, ``sum`` or a mean.
+convolution, so it reuses the same three helpers. ``Pooling`` (in ``pooling.py``) reads the
+same windows (``windows.py``) and reduces them.
 
 Grouped convolution (``num_group``) splits channels and filters into ``G`` independent
 convolutions; it is one batched GEMM with the group as the batch axis.
 """
-import itertools
 import math
 
-from .registry import (Bool, Choice, Example, Int, Op, OptionalInt, Shape, _Optional,
-                       known, merge_shape, register_op, shape_error)
+from .registry import (Bool, Choice, Example, Int, Op, Shape, known, merge_shape,
+                       register_op, shape_error)
+from .windows import (_add_windows, _check_data, _check_layout, _crop, _full, _geometry,
+                      _pad, _windows)
 
-OptionalBool = _Optional(Bool)  # Pooling's count_include_pad: True, False or None
 CUDNN_TUNE = Choice(None, "fastest", "limited_workspace", "off")
 CONV_LAYOUT = Choice(None, "NCW", "NCHW", "NCDHW", "NHWC", "NDHWC")
-POOL_LAYOUT = Choice(None, "NCW", "NCHW", "NCDHW", "NHWC", "NDHWC", "NWC")
 
 
-# ----------------------------------------------------------------------------------------
-# Window helpers shared by convolution and pooling.
-# ----------------------------------------------------------------------------------------
-def _pad(xp, data, before, after, fill):
-    """``data`` inside a canvas of ``fill``: ``before``/``after`` cells per spatial axis."""
-    if not any(before) and not any(after):
-        return data
-    ndim = len(before)
-    spatial = data.shape[-ndim:]
-    shape = data.shape[:-ndim] + tuple(b + n + a for b, n, a in zip(before, spatial, after))
-    canvas = xp.full(shape, fill, dtype=data.dtype)
-    canvas[(Ellipsis,) + tuple(slice(b, b + n) for b, n in zip(before, spatial))] = data
-    return canvas
-
-
-def _crop(canvas, before, spatial):
-    """The inverse of ``_pad``: the ``spatial``-sized block starting at ``before``."""
-    return canvas[(Ellipsis,) + tuple(slice(b, b + n) for b, n in zip(before, spatial))]
-
-
-def _windows(xp, canvas, kernel, stride, dilate, out_spatial):
-    """Every window as a view of shape ``(*lead, *out_spatial, *kernel)``: no copy.
-
-    Moving one output position moves ``stride`` cells in the canvas and moving one kernel
-    tap moves ``dilate`` cells, so both are just strides over the same memory.
-    """
-    ndim = len(kernel)
-    steps = canvas.strides[-ndim:]
-    strides = (canvas.strides[:-ndim] + tuple(t * s for t, s in zip(steps, stride))
-               + tuple(t * d for t, d in zip(steps, dilate)))
-    shape = canvas.shape[:-ndim] + tuple(out_spatial) + tuple(kernel)
-    return xp.lib.stride_tricks.as_strided(canvas, shape=shape, strides=strides)
-
-
-def _add_windows(canvas, windows, stride, dilate):
-    """Add ``windows`` (shaped like ``_windows``' view) back into ``canvas`` ("col2im").
-
-    Overlapping windows must accumulate, which a strided view cannot do in one write,
-    so we loop over the few kernel taps (KH*KW) and add all windows at once per tap.
-    """
-    ndim = len(stride)
-    kernel = windows.shape[-ndim:]
-    out_spatial = windows.shape[-2 * ndim:-ndim]
-    for tap in itertools.product(*(range(k) for k in kernel)):
-        target = tuple(slice(t * d, t * d + s * (o - 1) + 1, s)
-                       for t, d, s, o in zip(tap, dilate, stride, out_spatial))
-        canvas[(Ellipsis,) + target] += windows[(Ellipsis,) + tap]
-    return canvas
-
-
-# ----------------------------------------------------------------------------------------
-# Convolution as GEMM. ``geometry`` is (kernel, stride, dilate, pad), each a full tuple.
-# ----------------------------------------------------------------------------------------
 def _columns(xp, data, groups, geometry, out_spatial):
     """im2col: ``(G, C/G * prod(kernel), N * prod(out_spatial))``, one column per window."""
     kernel, stride, dilate, pad = geometry
@@ -153,42 +98,6 @@ def _add_bias(out, bias):
     return out + bias.reshape((1, -1) + (1,) * (out.ndim - 2))
 
 
-# ----------------------------------------------------------------------------------------
-# Shape checks shared by Convolution and Deconvolution.
-# ----------------------------------------------------------------------------------------
-def _full(value, ndim, fill):
-    """MXNet's empty tuple ``()`` means ``fill`` along every spatial axis."""
-    return tuple(value) if value else (fill,) * ndim
-
-
-def _geometry(op, kernel, stride, dilate, pad):
-    """Check the window attributes and return ``(kernel, stride, dilate, pad)`` in full."""
-    ndim = len(kernel)
-    if not 1 <= ndim <= 3:
-        raise shape_error(op, f"kernel={kernel} must have 1, 2 or 3 entries "
-                              "(width), (height, width) or (depth, height, width)")
-    full = (kernel, _full(stride, ndim, 1), _full(dilate, ndim, 1), _full(pad, ndim, 0))
-    for attr_name, value, low in zip(("kernel", "stride", "dilate", "pad"), full,
-                                     (1, 1, 1, 0)):
-        if len(value) != ndim or min(value) < low:
-            raise shape_error(op, f"{attr_name}={value} must have {ndim} entries (like "
-                                  f"kernel={kernel}), each at least {low}")
-    return full
-
-
-def _check_layout(op, layout, ndim):
-    default = {1: "NCW", 2: "NCHW", 3: "NCDHW"}[ndim]
-    if layout not in (None, default):
-        raise shape_error(op, f"layout={layout!r} is not supported; dlkit computes in "
-                              f"channel-first layout {default!r} (transpose the data)")
-
-
-def _check_data(op, data, ndim, what="kernel"):
-    if data is not None and len(data) != ndim + 2:
-        raise shape_error(op, f"data has shape {data}, but a {ndim}-D {what} needs "
-                              f"{ndim + 2}-D data (batch, channel, {ndim} spatial axes)")
-
-
 def _check_groups(op, channels, what, num_group):
     if num_group < 1 or (channels is not None and channels % num_group):
         raise shape_error(op, f"{what}={channels} must be divisible by "
@@ -204,9 +113,6 @@ def _merge_param(op, name, given, expected, reason):
                               f"{expected}") from None
 
 
-# ----------------------------------------------------------------------------------------
-# The operators.
-# ----------------------------------------------------------------------------------------
 class _WithBias(Op):
     """Ops whose ``bias`` input disappears when ``no_bias`` is set."""
 
@@ -443,155 +349,3 @@ def _deconv_geometry(op, data, kernel, stride, dilate, pad, adj, target_shape):
             raise shape_error(op, f"pad={pad} is too large for data {data}: the output "
                                   f"size along spatial axis {axis} would be {out[-1]}")
     return (kernel, stride, dilate, tuple(pads)), tuple(out)
-
-
-@register_op
-class Pooling(Op):
-    """Max, average, sum or Lp pooling over 1-D, 2-D or 3-D windows (channel-first).
-
-    ``stride`` defaults to 1 (not to the kernel, as in some frameworks). With
-    ``pooling_convention='full'`` the output size rounds up, so the last window may hang
-    over the edge; ``global_pool`` pools each whole feature map (kernel, stride and pad
-    are ignored). Averages count padding cells unless ``count_include_pad=False``
-    (cells beyond the padding, from 'full', are never counted). Max pooling sends the
-    gradient to the first maximum of each window, as MXNet does. Lp pooling computes
-    ``(sum x ** p) ** (1 / p)``. Differs from MXNet: 'same' convention not supported.
-    """
-    name = "Pooling"
-    examples = [
-        Example(shapes=[(2, 2, 4, 4)], attrs={"kernel": (2, 2), "stride": (2, 2)}),
-        Example(shapes=[(1, 2, 5, 5)], attrs={"kernel": (3, 3), "stride": (2, 2),
-                                              "pad": (1, 1), "pool_type": "avg"}),
-        Example(shapes=[(1, 2, 5, 4)], attrs={"kernel": (2, 2), "stride": (2, 2),
-                                              "pool_type": "avg", "pad": (1, 0),
-                                              "pooling_convention": "full",
-                                              "count_include_pad": False}),
-        Example(shapes=[(2, 3, 7)], attrs={"kernel": (3,), "pool_type": "sum"}),
-        Example(shapes=[(1, 2, 3, 3)], attrs={"pool_type": "max", "global_pool": True}),
-        Example(shapes=[(1, 2, 4, 4)], attrs={"kernel": (2, 2), "pool_type": "lp",
-                                              "p_value": 2}, low=0.5, high=1.0)]
-
-    def infer_shape(self, in_shapes, *, kernel, pool_type, global_pool, cudnn_off,
-                    pooling_convention, stride, pad, p_value, count_include_pad, layout):
-        data = in_shapes[0]
-        if data is None:
-            return [data], [None]
-        if not 3 <= len(data) <= 5:
-            raise shape_error(self, f"data has shape {data}; Pooling needs 3-D, 4-D or "
-                                    "5-D data (batch, channel, 1 to 3 spatial axes)")
-        _check_layout(self, layout, len(data) - 2)
-        if not global_pool:
-            _check_data(self, data, len(kernel), "pooling kernel")
-        if pool_type == "lp" and p_value is None:
-            raise shape_error(self, "pool_type='lp' needs p_value (1 or 2)")
-        if pooling_convention == "same":
-            raise shape_error(self, "pooling_convention='same' is not supported by dlkit; "
-                                    "use 'valid' or 'full' with a suitable pad")
-        _, out_spatial, _ = _pool_geometry(self, data, kernel, stride, pad, global_pool,
-                                           pooling_convention)
-        return [data], [tuple(data[:2]) + out_spatial]
-
-    def forward(self, xp, data, *, kernel: Shape = (),
-                pool_type: Choice("avg", "lp", "max", "sum") = "max",
-                global_pool: Bool = False, cudnn_off: Bool = False,
-                pooling_convention: Choice("full", "same", "valid") = "valid",
-                stride: Shape = (), pad: Shape = (), p_value: OptionalInt = None,
-                count_include_pad: OptionalBool = None, layout: POOL_LAYOUT = None):
-        geometry, out_spatial, after = _pool_geometry(self, data.shape, kernel, stride, pad,
-                                                      global_pool, pooling_convention)
-        kernel, stride, pad = geometry
-        ndim = len(kernel)
-        # the lowest finite value (not -inf) pads max pooling: MXNet returns it for a
-        # window that lies wholly in the padding
-        fill = _lowest(xp, data.dtype) if pool_type == "max" else 0
-        canvas = _pad(xp, data, pad, after, fill)
-        windows = _windows(xp, canvas, kernel, stride, (1,) * ndim, out_spatial)
-        axes = tuple(range(-ndim, 0))
-        if pool_type == "max":
-            return windows.max(axis=axes)
-        if pool_type == "sum":
-            return windows.sum(axis=axes)
-        if pool_type == "lp":
-            return (windows ** p_value).sum(axis=axes) ** (1.0 / p_value)
-        divisor = _avg_divisor(xp, data, geometry, out_spatial, count_include_pad)
-        return windows.sum(axis=axes) / divisor
-
-    def backward(self, xp, inputs, outputs, out_grads, *, kernel, pool_type, global_pool,
-                 pooling_convention, stride, pad, p_value, count_include_pad, **ignored):
-        data, out, out_grad = inputs[0], outputs[0], out_grads[0]
-        geometry, out_spatial, after = _pool_geometry(self, data.shape, kernel, stride, pad,
-                                                      global_pool, pooling_convention)
-        kernel, stride, pad = geometry
-        ndim = len(kernel)
-        spread = (Ellipsis,) + (None,) * ndim     # out-shaped -> broadcast over a window
-        window_shape = data.shape[:2] + out_spatial + kernel
-        if pool_type == "max":
-            canvas = _pad(xp, data, pad, after, _lowest(xp, data.dtype))
-            windows = _windows(xp, canvas, kernel, stride, (1,) * ndim, out_spatial)
-            flat = windows.reshape(data.shape[:2] + out_spatial + (-1,))
-            # argmax picks the first maximum, so ties send the gradient to one cell only
-            first = flat.argmax(axis=-1)[..., None] == xp.arange(flat.shape[-1])
-            window_grads = (first * out_grad[..., None]).reshape(window_shape)
-        elif pool_type == "sum":
-            window_grads = xp.broadcast_to(out_grad[spread], window_shape)
-        elif pool_type == "avg":
-            divisor = _avg_divisor(xp, data, geometry, out_spatial, count_include_pad)
-            window_grads = xp.broadcast_to((out_grad / divisor)[spread], window_shape)
-        else:
-            # d (sum x^p)^(1/p) / dx = (x / y) ** (p - 1)
-            canvas = _pad(xp, data, pad, after, 0)
-            windows = _windows(xp, canvas, kernel, stride, (1,) * ndim, out_spatial)
-            window_grads = out_grad[spread] * (windows / out[spread]) ** (p_value - 1)
-        padded = tuple(b + n + a for b, n, a in zip(pad, data.shape[2:], after))
-        canvas = xp.zeros(data.shape[:2] + padded, dtype=out_grad.dtype)
-        _add_windows(canvas, window_grads, stride, (1,) * ndim)
-        return [_crop(canvas, pad, data.shape[2:])]
-
-
-def _pool_geometry(op, data, kernel, stride, pad, global_pool, convention):
-    """``((kernel, stride, pad), out_spatial, extra_after)``; ``extra_after`` is the
-    padding the 'full' convention adds past the end so the last window fits."""
-    ndim = len(data) - 2
-    if global_pool:
-        kernel, stride, pad = tuple(data[2:]), (1,) * ndim, (0,) * ndim
-    kernel, stride, _, pad = _geometry(op, kernel, stride, (), pad)
-    out, after = [], []
-    for size, k, s, p in zip(data[2:], kernel, stride, pad):
-        if size is None:
-            out.append(None)
-            after.append(p)
-            continue
-        if size + 2 * p < k:
-            raise shape_error(op, f"kernel={kernel} is larger than the padded input: data "
-                                  f"{tuple(data)} with pad={pad}; use a smaller kernel")
-        if convention == "full":
-            count = -(-(size + 2 * p - k) // s) + 1      # ceil division
-        else:
-            count = (size + 2 * p - k) // s + 1
-        out.append(count)
-        after.append(max(p, (count - 1) * s + k - size - p))
-    return (kernel, stride, pad), tuple(out), tuple(after)
-
-
-def _avg_divisor(xp, data, geometry, out_spatial, count_include_pad):
-    """How many cells each window averages: its overlap with the padded input (or with
-    the real input when ``count_include_pad=False``), as an outer product over axes."""
-    kernel, stride, pad = geometry
-    ndim = len(kernel)
-    divisor = 1
-    for axis, (size, k, s, p, o) in enumerate(zip(data.shape[2:], kernel, stride, pad,
-                                                   out_spatial)):
-        low, high = (p, size + p) if count_include_pad is False else (0, size + 2 * p)
-        start = xp.arange(o) * s
-        count = xp.minimum(start + k, high) - xp.maximum(start, low)
-        # MXNet divides an empty window's zero sum by 1, not 0
-        count = xp.maximum(count, 1).reshape((o,) + (1,) * (ndim - 1 - axis))
-        divisor = divisor * count
-    return divisor.astype(data.dtype)
-
-
-def _lowest(xp, dtype):
-    """The smallest finite value of ``dtype``."""
-    if dtype.kind == "f":
-        return xp.finfo(dtype).min
-    return xp.iinfo(dtype).min

@@ -114,7 +114,7 @@ def _batch_product(xp, lhs, rhs, transpose_a, transpose_b):
 
 
 def _batch_grads(xp, lhs, rhs, grad, transpose_a, transpose_b):
-    """Gradients of ``op(lhs) @ op(rhs)`` where ``op`` swaps the last two axes if asked."""
+    """Gradients of ``op(lhs) @ op(rhs)``; ``op`` swaps the last two axes if asked."""
     a = _swap_last(lhs, transpose_a)
     b = _swap_last(rhs, transpose_b)
     if transpose_a:
@@ -139,7 +139,8 @@ def _batch_shape(op, lhs, rhs, transpose_a, transpose_b, names=("lhs", "rhs")):
     inner_b, cols = (rhs[-1], rhs[-2]) if transpose_b else (rhs[-2], rhs[-1])
     if inner_a != inner_b:
         raise shape_error(op, f"shape mismatch: {described} contracts {inner_a} "
-                              f"against {inner_b}; the contracted dimensions must be equal")
+                              f"against {inner_b}; the contracted dimensions must be "
+                              "equal")
     return tuple(lhs[:-2]) + (rows, cols)
 
 
@@ -158,9 +159,9 @@ class BatchDot(Op):
         if not known(lhs) or not known(rhs):
             return list(in_shapes), [None]
         if len(lhs) < 3 or len(rhs) < 3:
-            raise shape_error(self, f"inputs must have 3 or more dimensions (batch, rows, "
-                                    f"columns), got lhs {lhs} and rhs {rhs}; use dot for "
-                                    "matrices")
+            raise shape_error(self, f"inputs must have 3 or more dimensions (batch, "
+                                    f"rows, columns), got lhs {lhs} and rhs {rhs}; use "
+                                    "dot for matrices")
         return list(in_shapes), [_batch_shape(self, lhs, rhs, transpose_a, transpose_b)]
 
     def forward(self, xp, lhs, rhs, *, transpose_a: Bool = False,
@@ -194,9 +195,9 @@ class LinalgGemm2(Op):
         ndim = len(a)
         if ndim < 2 or len(b) != ndim or not -ndim <= axis < ndim or \
                 axis % ndim == ndim - 1:
-            raise shape_error(self, f"A {a} and B {b} must be matrix stacks of the same "
-                                    f"number (>= 2) of dimensions with the row axis {axis} "
-                                    "before the last axis")
+            raise shape_error(self, f"A {a} and B {b} must be matrix stacks of the "
+                                    f"same number (>= 2) of dimensions with the row "
+                                    f"axis {axis} before the last axis")
         a, b = _rows_second_last(a, axis), _rows_second_last(b, axis)
         out = _batch_shape(self, a, b, transpose_a, transpose_b, names=("A", "B"))
         return list(in_shapes), [_rows_back(out, axis)]

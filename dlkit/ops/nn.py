@@ -156,6 +156,10 @@ class LeakyReLU(Op):
     of shape ``(C,)`` (or ``(1,)``); rrelu a random slope in ``[lower_bound,
     upper_bound]`` per element while training and their mean in prediction. rrelu also
     returns its slopes as a second output (MXNet's mask, zeros in prediction).
+
+    Differs from MXNet: the gradients are the true derivatives. MXNet 1.9.1 computes
+    selu's as ``lambda * (y + alpha)`` for x < 0 (instead of ``y + lambda * alpha``) and
+    rrelu's in prediction is not a derivative; its rrelu fails in training on CPU.
     """
     name = "LeakyReLU"
     train_aware = True
@@ -170,6 +174,9 @@ class LeakyReLU(Op):
 
     def num_outputs(self, attrs):
         return 2 if attrs["act_type"] == "rrelu" else 1
+
+    def list_outputs(self, attrs):
+        return ["output", "mask"] if attrs["act_type"] == "rrelu" else ["output"]
 
     def infer_shape(self, in_shapes, *, act_type, **attrs):
         data = in_shapes[0]
@@ -259,7 +266,9 @@ class BatchNorm(Op):
 
     Differs from MXNet: MXNet's CPU kernel applies the moving-statistics update during
     ``backward`` (its GPU kernel during forward); dlkit updates during the training
-    forward, so a forward without backward already moves them.
+    forward, so a forward without backward already moves them. In prediction MXNet's
+    CPU backward still applies the batch-statistics formula to ``data``'s gradient;
+    dlkit returns the affine map's gradient ``dy * gamma / sqrt(moving_var + eps)``.
     """
     name = "BatchNorm"
     aux_names = ("moving_mean", "moving_var")
@@ -281,6 +290,9 @@ class BatchNorm(Op):
 
     def num_visible_outputs(self, attrs):
         return 3 if attrs["output_mean_var"] else 1
+
+    def list_outputs(self, attrs):
+        return ["output", "mean", "var"][:self.num_visible_outputs(attrs)]
 
     def infer_shape(self, in_shapes, *, axis, **attrs):
         data = in_shapes[0]
@@ -352,6 +364,9 @@ class LayerNorm(Op):
 
     def num_visible_outputs(self, attrs):
         return 3 if attrs["output_mean_var"] else 1
+
+    def list_outputs(self, attrs):
+        return ["output", "mean", "std"][:self.num_visible_outputs(attrs)]
 
     def infer_shape(self, in_shapes, *, axis, **attrs):
         data = in_shapes[0]
@@ -711,7 +726,12 @@ class Softmin(_SoftmaxFamily):
 class SoftmaxActivation(_SoftmaxFamily):
     """The older softmax layer: ``mode='instance'`` normalizes along the last axis (as
     MXNet 1.9.1 does, whatever the number of dimensions), ``mode='channel'`` along axis 1
-    (per position of each instance)."""
+    (per position of each instance).
+
+    Differs from MXNet: for instance mode on data with more than 2 dimensions, MXNet's
+    backward works along axis 1 although its forward used the last axis; dlkit's
+    gradient is the derivative of the forward.
+    """
     name = "SoftmaxActivation"
     examples = [Example(shapes=[(2, 3)]),
                 Example(shapes=[(2, 3, 2)], attrs={"mode": "channel"})]

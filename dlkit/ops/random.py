@@ -1,1 +1,244 @@
-"""Operators: random family (being written)."""
+"""Random operators: samplers with scalar parameters (``_random_uniform`` ...) and
+``_shuffle``.
+
+A sampler has no array inputs: its attributes say what to draw (``low``, ``high``),
+how many (``shape``), where (``ctx``) and as which ``dtype``::
+
+    nd.random.uniform(0, 1, shape=(2, 3))  ->  _random_uniform(low=0, high=1, shape=(2, 3))
+                                               forward: generator(xp).random((2, 3)) ...
+
+Numbers come from ``rng.generator(xp)``, the one generator per array module that
+``mx.random.seed`` reseeds, so a seeded program repeats exactly.
+
+Differs from MXNet: the values differ from MXNet's (another generator), so these ops
+set ``random = True`` and are tested on their distributions (``tests/ops/test_random.py``),
+not against MXNet goldens.
+"""
+from ..base import MXNetError, dtype_np
+from ..context import Context
+from .registry import AttrType, Example, Float, Int, Op, Shape, register_op, shape_error
+from .rng import generator
+
+_NO_INPUTS = "a sampler has no inputs to differentiate"
+
+
+class SampleDtype(AttrType):
+    """``dtype`` of a sampler: None (the op's default) or one of a few dtype names."""
+
+    def __init__(self, *names):
+        self.names = names
+        self.name = "None or one of " + ", ".join(repr(n) for n in names)
+
+    def parse(self, value):
+        if value is None or value == "None":
+            return None
+        name = dtype_np(value).name
+        if name not in self.names:
+            raise ValueError(f"{name!r} is not valid; valid values are None, "
+                             + ", ".join(repr(n) for n in self.names))
+        return name
+
+    def format(self, value):
+        return "None" if value is None else value
+
+
+class ContextAttr(AttrType):
+    """MXNet's ``ctx`` attribute: a string such as ``'gpu(1)'`` in Symbol JSON; here
+    parsed into a ``Context`` (a Context object is accepted too), or None."""
+    name = "context such as 'cpu(0)' or 'gpu(1)'"
+
+    def parse(self, value):
+        if value is None or isinstance(value, Context):
+            return value
+        text = str(value).strip()
+        if text in ("", "None"):
+            return None
+        device_type, _, rest = text.partition("(")
+        device_id = rest.rstrip(")") or "0"
+        if not device_id.isdigit():
+            raise ValueError(f"expected a context such as 'cpu(0)', got {value!r}")
+        try:
+            return Context(device_type, int(device_id))
+        except MXNetError as error:
+            raise ValueError(str(error)) from None
+
+    def format(self, value):
+        return "" if value is None else str(value)
+
+
+FLOAT_DTYPE = SampleDtype("float16", "float32", "float64")
+CTX = ContextAttr()
+
+
+class Sampler(Op):
+    """Base of the samplers: no inputs; one output of ``shape`` and ``dtype``.
+
+    ``check(attrs)`` validates the distribution's parameters before anything is drawn;
+    ``sample(xp, rng, shape, **params)`` draws float64 (or int) values.
+    """
+    random = True
+    default_dtype = "float32"
+
+    def check(self, **attrs):
+        """Raise ``MXNetError`` for invalid distribution parameters."""
+
+    def infer_shape(self, in_shapes, *, shape=None, **attrs):
+        if not shape:
+            raise shape_error(self, "the attribute shape is required, e.g. shape=(2, 3)")
+        if any(dim < 0 for dim in shape):
+            raise shape_error(self, f"shape must not have negative sizes, got {shape}")
+        self.check(**attrs)
+        return [], [tuple(shape)]
+
+    def infer_type(self, in_types, *, dtype=None, **attrs):
+        return [], [dtype or self.default_dtype]
+
+    def draw(self, xp, shape, dtype, **params):
+        values = self.sample(xp, generator(xp), tuple(shape), **params)
+        return values.astype(dtype or self.default_dtype)
+
+
+def _require(op, condition, message):
+    if not condition:
+        raise MXNetError(f"operator {op.name}: {message}")
+
+
+@register_op
+class RandomUniform(Sampler):
+    """Samples from the uniform distribution on ``[low, high)``."""
+    name = "_random_uniform"
+    aliases = ("random_uniform", "uniform")
+    examples = [Example(shapes=[], attrs={"low": -1.0, "high": 2.0, "shape": (2, 3)},
+                        grad=False, reason=_NO_INPUTS)]
+
+    def check(self, *, low, high, **attrs):
+        _require(self, low <= high, f"low must be <= high, got low={low}, high={high}")
+
+    def forward(self, xp, *, low: Float = 0.0, high: Float = 1.0, shape: Shape = None,
+                ctx: CTX = None, dtype: FLOAT_DTYPE = None):
+        return self.draw(xp, shape, dtype, low=low, high=high)
+
+    def sample(self, xp, rng, shape, *, low, high):
+        return low + (high - low) * rng.random(shape)
+
+
+@register_op
+class RandomNormal(Sampler):
+    """Samples from the normal distribution with mean ``loc`` and std ``scale``."""
+    name = "_random_normal"
+    aliases = ("random_normal", "normal")
+    examples = [Example(shapes=[], attrs={"loc": 1.0, "scale": 2.0, "shape": (3, 2),
+                                          "dtype": "float64"},
+                        grad=False, reason=_NO_INPUTS)]
+
+    def check(self, *, loc, scale, **attrs):
+        _require(self, scale >= 0, f"scale must be >= 0, got {scale}")
+
+    def forward(self, xp, *, loc: Float = 0.0, scale: Float = 1.0, shape: Shape = None,
+                ctx: CTX = None, dtype: FLOAT_DTYPE = None):
+        return self.draw(xp, shape, dtype, loc=loc, scale=scale)
+
+    def sample(self, xp, rng, shape, *, loc, scale):
+        return loc + scale * rng.standard_normal(shape)
+
+
+@register_op
+class RandomRandint(Sampler):
+    """Samples integers uniformly from ``[low, high)``; int32 unless ``dtype='int64'``."""
+    name = "_random_randint"
+    aliases = ("random_randint",)
+    default_dtype = "int32"
+    examples = [Example(shapes=[], attrs={"low": -3, "high": 5, "shape": (4,)},
+                        grad=False, reason=_NO_INPUTS)]
+
+    def check(self, *, low, high, **attrs):
+        _require(self, low < high, f"low must be < high, got low={low}, high={high}")
+
+    def forward(self, xp, *, low: Int, high: Int, shape: Shape = None, ctx: CTX = None,
+                dtype: SampleDtype("int32", "int64") = None):
+        return self.draw(xp, shape, dtype, low=low, high=high)
+
+    def sample(self, xp, rng, shape, *, low, high):
+        return rng.integers(low, high, size=shape)
+
+
+@register_op
+class RandomExponential(Sampler):
+    """Samples from the exponential distribution with rate ``lam`` (mean ``1/lam``)."""
+    name = "_random_exponential"
+    aliases = ("random_exponential",)
+    examples = [Example(shapes=[], attrs={"lam": 2.0, "shape": (2, 2)},
+                        grad=False, reason=_NO_INPUTS)]
+
+    def check(self, *, lam, **attrs):
+        _require(self, lam > 0, f"lam (the rate) must be > 0, got {lam}")
+
+    def forward(self, xp, *, lam: Float = 1.0, shape: Shape = None, ctx: CTX = None,
+                dtype: FLOAT_DTYPE = None):
+        return self.draw(xp, shape, dtype, lam=lam)
+
+    def sample(self, xp, rng, shape, *, lam):
+        return rng.standard_exponential(shape) / lam
+
+
+@register_op
+class RandomGamma(Sampler):
+    """Samples from the gamma distribution with shape ``alpha`` and scale ``beta``
+    (mean ``alpha * beta``)."""
+    name = "_random_gamma"
+    aliases = ("random_gamma",)
+    examples = [Example(shapes=[], attrs={"alpha": 2.0, "beta": 0.5, "shape": (3,)},
+                        grad=False, reason=_NO_INPUTS)]
+
+    def check(self, *, alpha, beta, **attrs):
+        _require(self, alpha > 0 and beta > 0,
+                 f"alpha and beta must be > 0, got alpha={alpha}, beta={beta}")
+
+    def forward(self, xp, *, alpha: Float = 1.0, beta: Float = 1.0, shape: Shape = None,
+                ctx: CTX = None, dtype: FLOAT_DTYPE = None):
+        return self.draw(xp, shape, dtype, alpha=alpha, beta=beta)
+
+    def sample(self, xp, rng, shape, *, alpha, beta):
+        return rng.standard_gamma(alpha, size=shape) * beta
+
+
+@register_op
+class RandomPoisson(Sampler):
+    """Samples counts from the Poisson distribution with rate ``lam``; float32 by
+    default, as in MXNet."""
+    name = "_random_poisson"
+    aliases = ("random_poisson",)
+    examples = [Example(shapes=[], attrs={"lam": 3.0, "shape": (2, 3)},
+                        grad=False, reason=_NO_INPUTS)]
+
+    def check(self, *, lam, **attrs):
+        _require(self, lam >= 0, f"lam must be >= 0, got {lam}")
+
+    def forward(self, xp, *, lam: Float = 1.0, shape: Shape = None, ctx: CTX = None,
+                dtype: FLOAT_DTYPE = None):
+        return self.draw(xp, shape, dtype, lam=lam)
+
+    def sample(self, xp, rng, shape, *, lam):
+        return rng.poisson(lam, size=shape)
+
+
+@register_op
+class Shuffle(Op):
+    """A random permutation of ``data`` along its first axis (rows stay intact)."""
+    name = "_shuffle"
+    aliases = ("shuffle",)
+    random = True
+    examples = [Example(shapes=[(5, 2)], grad=False,
+                        reason="a random permutation; MXNet gives it no gradient")]
+
+    def infer_shape(self, in_shapes, **attrs):
+        data = in_shapes[0]
+        if data is not None and len(data) == 0:
+            raise shape_error(self, "data must have at least one axis to shuffle, got "
+                                    "shape ()")
+        return [data], [data]
+
+    def forward(self, xp, data):
+        # Sorting random keys gives a uniformly random order, on NumPy and CuPy alike.
+        order = xp.argsort(generator(xp).random(data.shape[0]))
+        return data[order]

@@ -33,8 +33,8 @@ def reduce_axes(op, shape, axis, exclude=False):
     normalized = []
     for item in axes:
         if not -ndim <= item < ndim:
-            raise shape_error(op, f"axis {item} is out of range for data of shape {shape} "
-                                  f"(valid axes are {-ndim} to {ndim - 1})")
+            raise shape_error(op, f"axis {item} is out of range for data of shape "
+                                  f"{shape} (valid axes are {-ndim} to {ndim - 1})")
         normalized.append(item % ndim)
     if len(set(normalized)) != len(normalized):
         raise shape_error(op, f"axis {axis} names the same axis twice")
@@ -211,7 +211,8 @@ class _ArgExtremum(Op):
                         reason="an index is piecewise constant"),
                 Example(shapes=[(2, 3, 4)], attrs={"axis": -1, "keepdims": True},
                         grad=False, reason="an index is piecewise constant"),
-                Example(shapes=[(3, 4)], grad=False, reason="an index is piecewise constant")]
+                Example(shapes=[(3, 4)], grad=False,
+                        reason="an index is piecewise constant")]
 
     def infer_shape(self, in_shapes, *, axis, keepdims):
         shape = in_shapes[0]
@@ -226,7 +227,8 @@ class _ArgExtremum(Op):
             result = self.find(xp, data.reshape(-1), 0)
         else:
             result = self.find(xp, data, axes[0])
-        return result.astype(data.dtype).reshape(reduced_shape(data.shape, axes, keepdims))
+        result = result.astype(data.dtype)
+        return result.reshape(reduced_shape(data.shape, axes, keepdims))
 
     def backward(self, xp, inputs, outputs, out_grads, **attrs):
         return [xp.zeros_like(inputs[0])]
@@ -255,7 +257,8 @@ class ArgMaxChannel(Op):
     """``argmax(data, axis=1)``: the best channel (class) of each sample."""
     name = "argmax_channel"
     infer_type = same_dtype
-    examples = [Example(shapes=[(3, 4)], grad=False, reason="an index is piecewise constant")]
+    examples = [Example(shapes=[(3, 4)], grad=False,
+                        reason="an index is piecewise constant")]
 
     def infer_shape(self, in_shapes):
         shape = in_shapes[0]

@@ -33,7 +33,7 @@ from ..base import MXNetError, dtype_np
 __all__ = [
     "Op", "register_op", "get_op", "list_ops", "OPS", "Example", "REQUIRED",
     "Int", "Float", "Bool", "Str", "Shape", "Choice", "Axis", "Dtype", "OptionalInt",
-    "OptionalFloat", "same_shape", "same_dtype", "first_dtype", "shape_error",
+    "OptionalFloat", "OptionalBool", "Optional", "same_shape", "same_dtype", "first_dtype", "shape_error",
     "known", "merge_shape", "unbroadcast", "broadcast_shape",
 ]
 
@@ -151,7 +151,7 @@ class _Dtype(AttrType):
         return dtype_np(value).name
 
 
-class _Optional(AttrType):
+class Optional(AttrType):
     """``None`` or a value of the wrapped type."""
 
     def __init__(self, inner):
@@ -183,7 +183,7 @@ class Choice(AttrType):
 
 Int, Float, Bool, Str, Shape, Axis, Dtype = _Int(), _Float(), _Bool(), _Str(), _Shape(), \
     _Axis(), _Dtype()
-OptionalInt, OptionalFloat = _Optional(Int), _Optional(Float)
+OptionalInt, OptionalFloat, OptionalBool = Optional(Int), Optional(Float), Optional(Bool)
 
 
 def _format_value(value):

@@ -41,8 +41,16 @@ def _attrs_text(attrs, indent):
     return "{\n" + ", \n".join(inner + item for item in items) + "\n" + " " * indent + "}"
 
 
-def _entries_text(entries):
-    return "[" + ", ".join("[" + ", ".join(str(v) for v in e) + "]" for e in entries) + "]"
+def _list_text(items, indent):
+    """dmlc writes a list of more than 10 items one item per line."""
+    if len(items) <= 10:
+        return "[" + ", ".join(items) + "]"
+    inner = " " * (indent + 2)
+    return "[\n" + ", \n".join(inner + item for item in items) + "\n" + " " * indent + "]"
+
+
+def _entries_text(entries, indent):
+    return _list_text(["[" + ", ".join(str(v) for v in e) + "]" for e in entries], indent)
 
 
 def tojson(symbol):
@@ -57,16 +65,16 @@ def tojson(symbol):
         if node.attrs:
             lines.append(f'"attrs": {_attrs_text(node.attrs, 6)}')
         entries = [[index[id(src)], i, 1 if id(src) in aux else 0] for src, i in node.inputs]
-        lines.append(f'"inputs": {_entries_text(entries)}')
+        lines.append(f'"inputs": {_entries_text(entries, 6)}')
         node_texts.append("    {\n" + ", \n".join("      " + line for line in lines)
                           + "\n    }")
         row_ptr.append(row_ptr[-1] + node.num_outputs())
     arg_nodes = [position for position, node in enumerate(nodes) if node.op is None]
     heads = [[index[id(node)], i, 0] for node, i in symbol._outputs]
     parts = ['"nodes": [\n' + ", \n".join(node_texts) + "\n  ]",
-             f'"arg_nodes": [{", ".join(map(str, arg_nodes))}]',
-             f'"node_row_ptr": [{", ".join(map(str, row_ptr))}]',
-             f'"heads": {_entries_text(heads)}',
+             f'"arg_nodes": {_list_text([str(v) for v in arg_nodes], 2)}',
+             f'"node_row_ptr": {_list_text([str(v) for v in row_ptr], 2)}',
+             f'"heads": {_entries_text(heads, 2)}',
              f'"attrs": {{"mxnet_version": ["int", {MXNET_VERSION}]}}']
     return "{\n" + ", \n".join("  " + part for part in parts) + "\n}"
 

@@ -48,8 +48,9 @@ class Symbol:
     # ---- names and structure ----
     @property
     def name(self):
-        """The node name of a single-output symbol (None for a group)."""
-        return self._outputs[0][0].name if len(self._outputs) == 1 else None
+        """The node name when every output comes from one node (None for a group)."""
+        nodes = {id(node) for node, _ in self._outputs}
+        return self._outputs[0][0].name if len(nodes) == 1 else None
 
     def _nodes(self):
         return topological_nodes(self._outputs)
@@ -109,7 +110,7 @@ class Symbol:
         return Symbol([self._outputs[index]])
 
     def __repr__(self):
-        if len(self._outputs) == 1:
+        if self.name is not None:
             return f"<Symbol {self.name}>"
         return "<Symbol group [" + ", ".join(n.name for n, _ in self._outputs) + "]>"
 
@@ -316,7 +317,7 @@ class Symbol:
     def bind(self, ctx, args, args_grad=None, grad_req="write", aux_states=None,
              group2ctx=None, shared_exec=None):
         """An ``Executor`` running this graph on the given arrays (see executor.py)."""
-        from ..executor import bind
+        from .bind import bind
         return bind(self, ctx, args, args_grad, grad_req, aux_states, group2ctx,
                     shared_exec)
 
@@ -324,18 +325,18 @@ class Symbol:
                     group2ctx=None, shared_arg_names=None, shared_exec=None,
                     shared_buffer=None, **kwargs):
         """An ``Executor`` with arrays allocated from inferred shapes (see executor.py)."""
-        from ..executor import simple_bind
+        from .bind import simple_bind
         return simple_bind(self, ctx, grad_req, type_dict, shared_arg_names, shared_exec,
                            kwargs)
 
     def eval(self, ctx=None, **kwargs):
         """Bind ``kwargs`` as arguments, run forward, return the outputs (a list)."""
-        from ..executor import evaluate
+        from .bind import evaluate
         return evaluate(self, ctx, kwargs)
 
     def eval_imperative(self, ctx=None, aux_states=None, **kwargs):
         """Run the graph op by op through ``mx.nd``, so ``autograd`` can record it."""
-        from ..executor import eval_imperative
+        from .bind import eval_imperative
         return eval_imperative(self, ctx, aux_states, kwargs)
 
 

@@ -1,0 +1,173 @@
+"""What ``hybridize()`` does: trace a HybridBlock into a Symbol, run it with an Executor.
+
+Tracing calls ``hybrid_forward`` once with ``F = dlkit.symbol``, the inputs as
+Variables (``data``, or ``data0, data1 ...``) and each Parameter as ``param.var()``; the
+ops it calls build a graph instead of computing. Then, per input signature (shapes,
+dtypes, context), the graph is bound once::
+
+    block(x)  --first call-->  trace -> Symbol -> bind -> Executor  (kept in a dict)
+    block(x)  --every call-->  executor.arg_arrays = [x, weights...]; executor.forward()
+
+Under ``autograd.record()`` the whole graph is ONE tape node. Its ``backward`` hands the
+head gradients to the Executor's ``backward`` (the registry ops' backward methods in
+reverse order) and returns one gradient per argument; autograd then routes them to the
+inputs and the parameters, exactly as for a single op.
+"""
+from .. import autograd
+from ..base import MXNetError
+from ..ndarray import NDArray
+from .parameter import shape_with_none
+
+__all__ = ["CachedGraph", "trace", "infer_param_shapes"]
+
+
+def _input_variables(count):
+    from .. import symbol
+    if count == 1:
+        return [symbol.var("data")]
+    return [symbol.var(f"data{i}") for i in range(count)]
+
+
+def trace(block, args):
+    """Trace ``block`` once with Symbols; returns a ``CachedGraph``."""
+    from .. import symbol
+    from .hybrid_block import _flatten, _regroup
+    flat_args, in_format = _flatten(list(args), "input")
+    inputs = _input_variables(len(flat_args))
+    grouped = _regroup(inputs, in_format)[0]
+    params = {name: param.var() for name, param in block._reg_params.items()}
+    with block.name_scope():
+        out = block.hybrid_forward(symbol, *grouped, **params)
+    flat_out, out_format = _flatten(out, "output")
+    output = flat_out[0] if len(flat_out) == 1 else symbol.Group(flat_out)
+    return CachedGraph(inputs, output, out_format, block.collect_params())
+
+
+def infer_param_shapes(block, args):
+    """Complete a block's parameter shapes with ``Symbol.infer_shape_partial``."""
+    graph = trace(block, args)
+    flat_args = [a for a in _flatten_args(args)]
+    given = {var.name: a.shape for var, a in zip(graph.inputs, flat_args)}
+    arg_shapes, _, aux_shapes = graph.output.infer_shape_partial(**given)
+    shapes = dict(zip(graph.output.list_arguments(), arg_shapes))
+    shapes.update(zip(graph.output.list_auxiliary_states(), aux_shapes))
+    for name, param in block.collect_params().items():
+        if name in shapes and shapes[name]:
+            param.shape = shapes[name]
+
+
+def _flatten_args(args):
+    from .hybrid_block import _flatten
+    return _flatten(list(args), "input")[0]
+
+
+class _GraphOp:
+    """Lets a whole traced graph sit on the autograd tape like one registered op."""
+    train_aware = False
+
+    def __init__(self, graph):
+        self.graph = graph
+        self.name = "CachedGraph"
+
+    def num_visible_outputs(self, attrs):
+        return len(attrs["executor"].outputs)
+
+    def backward(self, xp, inputs, outputs, out_grads, **attrs):
+        executor = attrs["executor"]
+        ctx = attrs["ctx"]
+        # the executor may have run other calls since: restore this call's values
+        executor._values = attrs["values"]
+        executor._is_train = True
+        executor.arg_arrays = [NDArray(array, ctx) for array in inputs]
+        executor.backward([NDArray(grad, ctx) for grad in out_grads],
+                          is_train=attrs["is_train"])
+        return [None if grad is None else grad._data.copy()
+                for grad in executor.grad_arrays]
+
+
+class CachedGraph:
+    """A traced Symbol plus one bound Executor per input signature."""
+
+    def __init__(self, inputs, output, out_format, params):
+        self.inputs = inputs
+        self.output = output
+        self.out_format = out_format
+        self.params = params
+        self.arg_names = output.list_arguments()
+        self.aux_names = output.list_auxiliary_states()
+        data_names = {var.name: index for index, var in enumerate(inputs)}
+        self.sources = {}
+        for name in self.arg_names + self.aux_names:
+            if name in data_names:
+                self.sources[name] = data_names[name]
+            elif name in params:
+                self.sources[name] = params[name]
+            else:
+                raise MXNetError(f"Unknown input to HybridBlock: {name}; every input of "
+                                 "the traced graph must be a data input or a Parameter "
+                                 "of the block (use self.params.get)")
+        self.executors = {}
+        self._op = _GraphOp(self)
+
+    def _finish_deferred(self, block, data):
+        """Deferred parameters get their shapes (from the data) and values now."""
+        params = [p for p in self.sources.values() if not isinstance(p, int)]
+        if all(p._data is not None for p in params):
+            return
+        if any(not p._shape_known() for p in params):
+            block._deferred_infer_shape(*data)
+        for param in params:
+            param._finish_deferred_init()
+
+    def _arrays(self, names, data, ctx):
+        arrays = []
+        for name in names:
+            source = self.sources[name]
+            arrays.append(data[source] if isinstance(source, int) else source.data(ctx))
+        return arrays
+
+    def _executor(self, args, auxes, ctx):
+        key = (ctx, tuple((a.shape, a.dtype) for a in args))
+        executor = self.executors.get(key)
+        if executor is None:
+            grads = []
+            for name, array in zip(self.arg_names, args):
+                source = self.sources[name]
+                wants = isinstance(source, int) or source.grad_req != "null"
+                grads.append(array.zeros_like() if wants else None)
+            executor = self.output.bind(ctx, args, args_grad=grads, grad_req="write",
+                                        aux_states=auxes)
+            self.executors[key] = executor
+        return executor
+
+    def __call__(self, block, args):
+        from .hybrid_block import _regroup
+        data = _flatten_args(args)
+        if any(not isinstance(a, NDArray) for a in data if a is not None):
+            raise MXNetError("a hybridized block takes NDArrays as inputs")
+        ctx = data[0].context
+        self._finish_deferred(block, data)
+        arg_arrays = self._arrays(self.arg_names, data, ctx)
+        aux_arrays = self._arrays(self.aux_names, data, ctx)
+        executor = self._executor(arg_arrays, aux_arrays, ctx)
+        executor.arg_arrays = arg_arrays
+        executor.aux_arrays = aux_arrays
+        is_train = autograd.is_training()
+        results = executor.forward(is_train=is_train)
+        outputs = [NDArray(result._data, ctx) for result in results]
+        if autograd.is_recording():
+            self._record(executor, arg_arrays, outputs, ctx, is_train)
+        if self.out_format is None:
+            return outputs[0] if len(outputs) == 1 else outputs
+        return _regroup(outputs, self.out_format)[0]
+
+    def _record(self, executor, arg_arrays, outputs, ctx, is_train):
+        parents = [autograd.parent_of(array) for array in arg_arrays]
+        if all(parent is None for parent in parents):
+            return
+        attrs = {"executor": executor, "values": executor._values, "ctx": ctx,
+                 "is_train": is_train}
+        node = autograd.TapeNode(self._op, attrs, [a._data for a in arg_arrays],
+                                 [o._data for o in outputs], parents, is_train)
+        for index, output in enumerate(outputs):
+            output._entry = (node, index)

@@ -1,1 +1,0 @@
-"""mx.io (being written)."""

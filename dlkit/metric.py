@@ -1,1 +1,0 @@
-"""mx.metric (being written)."""

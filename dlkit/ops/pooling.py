@@ -1,0 +1,176 @@
+"""``Pooling``: max, average, sum or Lp over sliding windows (1-D to 3-D).
+
+Pooling reads the same windows as convolution (see ``windows.py``) and reduces each one,
+one kernel position at a time: ``K`` vectorised maxima/sums over the whole batch are much
+faster than reducing the strided view along its window axes.
+"""
+from .registry import (Bool, Choice, Example, Op, OptionalBool, OptionalInt, Shape,
+                       register_op, shape_error)
+from .windows import (_add_windows, _check_data, _check_layout, _crop, _geometry, _pad,
+                      _reduce_windows, _taps, _windows)
+
+
+POOL_LAYOUT = Choice(None, "NCW", "NCHW", "NCDHW", "NHWC", "NDHWC", "NWC")
+
+
+@register_op
+class Pooling(Op):
+    """Max, average, sum or Lp pooling over 1-D, 2-D or 3-D windows (channel-first).
+
+    ``stride`` defaults to 1 (not to the kernel, as in some frameworks). With
+    ``pooling_convention='full'`` the output size rounds up, so the last window may hang
+    over the edge; ``global_pool`` pools each whole feature map (kernel, stride and pad
+    are ignored). Averages count padding cells unless ``count_include_pad=False``
+    (cells beyond the padding, from 'full', are never counted). Max pooling sends the
+    gradient to the first maximum of each window, as MXNet does. Lp pooling computes
+    ``(sum x ** p) ** (1 / p)``. Differs from MXNet: 'same' convention not supported.
+    """
+    name = "Pooling"
+    examples = [
+        Example(shapes=[(2, 2, 4, 4)], attrs={"kernel": (2, 2), "stride": (2, 2)}),
+        Example(shapes=[(1, 2, 5, 5)], attrs={"kernel": (3, 3), "stride": (2, 2),
+                                              "pad": (1, 1), "pool_type": "avg"}),
+        Example(shapes=[(1, 2, 5, 4)], attrs={"kernel": (2, 2), "stride": (2, 2),
+                                              "pool_type": "avg", "pad": (1, 0),
+                                              "pooling_convention": "full",
+                                              "count_include_pad": False}),
+        Example(shapes=[(2, 3, 7)], attrs={"kernel": (3,), "pool_type": "sum"}),
+        Example(shapes=[(1, 2, 3, 3)], attrs={"pool_type": "max", "global_pool": True}),
+        Example(shapes=[(1, 2, 4, 4)], attrs={"kernel": (2, 2), "pool_type": "lp",
+                                              "p_value": 2}, low=0.5, high=1.0)]
+
+    def infer_shape(self, in_shapes, *, kernel, pool_type, global_pool, cudnn_off,
+                    pooling_convention, stride, pad, p_value, count_include_pad, layout):
+        data = in_shapes[0]
+        if data is None:
+            return [data], [None]
+        if not 3 <= len(data) <= 5:
+            raise shape_error(self, f"data has shape {data}; Pooling needs 3-D, 4-D or "
+                                    "5-D data (batch, channel, 1 to 3 spatial axes)")
+        _check_layout(self, layout, len(data) - 2)
+        if global_pool:
+            return [data], [tuple(data[:2]) + (1,) * (len(data) - 2)]
+        if not kernel:
+            raise shape_error(self, "kernel is required unless global_pool=True")
+        _check_data(self, data, len(kernel), "pooling kernel")
+        if pool_type == "lp" and p_value is None:
+            raise shape_error(self, "pool_type='lp' needs p_value (1 or 2)")
+        if pooling_convention == "same":
+            raise shape_error(self, "pooling_convention='same' is not supported by dlkit; "
+                                    "use 'valid' or 'full' with a suitable pad")
+        _, out_spatial, _ = _pool_geometry(self, data, kernel, stride, pad, global_pool,
+                                           pooling_convention)
+        return [data], [tuple(data[:2]) + out_spatial]
+
+    def forward(self, xp, data, *, kernel: Shape = (),
+                pool_type: Choice("avg", "lp", "max", "sum") = "max",
+                global_pool: Bool = False, cudnn_off: Bool = False,
+                pooling_convention: Choice("full", "same", "valid") = "valid",
+                stride: Shape = (), pad: Shape = (), p_value: OptionalInt = None,
+                count_include_pad: OptionalBool = None, layout: POOL_LAYOUT = None):
+        geometry, out_spatial, after = _pool_geometry(self, data.shape, kernel, stride, pad,
+                                                      global_pool, pooling_convention)
+        kernel, stride, pad = geometry
+        ndim = len(kernel)
+        # the lowest finite value (not -inf) pads max pooling: MXNet returns it for a
+        # window that lies wholly in the padding
+        fill = _lowest(xp, data.dtype) if pool_type == "max" else 0
+        canvas = _pad(xp, data, pad, after, fill)
+        if pool_type == "lp":
+            canvas = canvas ** p_value
+        windows = _windows(xp, canvas, kernel, stride, (1,) * ndim, out_spatial)
+        combine = xp.maximum if pool_type == "max" else xp.add
+        out = _reduce_windows(windows, combine, ndim)
+        if pool_type == "avg":
+            out /= _avg_divisor(xp, data, geometry, out_spatial, count_include_pad)
+        elif pool_type == "lp":
+            out **= 1.0 / p_value
+        return out
+
+    def backward(self, xp, inputs, outputs, out_grads, *, kernel, pool_type, global_pool,
+                 pooling_convention, stride, pad, p_value, count_include_pad, **ignored):
+        data, out, out_grad = inputs[0], outputs[0], out_grads[0]
+        geometry, out_spatial, after = _pool_geometry(self, data.shape, kernel, stride, pad,
+                                                      global_pool, pooling_convention)
+        kernel, stride, pad = geometry
+        ndim = len(kernel)
+        padded = tuple(b + n + a for b, n, a in zip(pad, data.shape[2:], after))
+        grad_canvas = xp.zeros(data.shape[:2] + padded, dtype=out_grad.dtype)
+        if pool_type == "max":
+            canvas = _pad(xp, data, pad, after, _lowest(xp, data.dtype))
+            _max_pool_grad(xp, canvas, out, out_grad, grad_canvas, kernel, stride)
+        else:
+            spread = (Ellipsis,) + (None,) * ndim     # broadcast an output over a window
+            window_shape = data.shape[:2] + out_spatial + kernel
+            if pool_type == "sum":
+                window_grads = xp.broadcast_to(out_grad[spread], window_shape)
+            elif pool_type == "avg":
+                divisor = _avg_divisor(xp, data, geometry, out_spatial, count_include_pad)
+                window_grads = xp.broadcast_to((out_grad / divisor)[spread], window_shape)
+            else:
+                # d (sum x^p)^(1/p) / dx = (x / y) ** (p - 1)
+                canvas = _pad(xp, data, pad, after, 0)
+                windows = _windows(xp, canvas, kernel, stride, (1,) * ndim, out_spatial)
+                window_grads = out_grad[spread] * (windows / out[spread]) ** (p_value - 1)
+            _add_windows(grad_canvas, window_grads, stride, (1,) * ndim)
+        return [_crop(grad_canvas, pad, data.shape[2:])]
+
+
+def _max_pool_grad(xp, canvas, out, out_grad, grad_canvas, kernel, stride):
+    """Route each window's gradient to its first maximum, tap by tap (MXNet's rule for
+    ties: one cell gets it all). ``unclaimed`` marks windows whose maximum is not found yet."""
+    unclaimed = xp.ones(out.shape, dtype=bool)
+    for _, source in _taps(kernel, stride, (1,) * len(kernel), out.shape[2:]):
+        hit = canvas[(Ellipsis,) + source] == out
+        hit &= unclaimed
+        unclaimed ^= hit                    # hit is a subset of unclaimed: remove it
+        grad_canvas[(Ellipsis,) + source] += hit * out_grad
+
+
+def _pool_geometry(op, data, kernel, stride, pad, global_pool, convention):
+    """``((kernel, stride, pad), out_spatial, extra_after)``; ``extra_after`` is the
+    padding the 'full' convention adds past the end so the last window fits."""
+    ndim = len(data) - 2
+    if global_pool:
+        kernel, stride, pad = tuple(data[2:]), (1,) * ndim, (0,) * ndim
+    kernel, stride, _, pad = _geometry(op, kernel, stride, (), pad)
+    out, after = [], []
+    for size, k, s, p in zip(data[2:], kernel, stride, pad):
+        if size is None:
+            out.append(None)
+            after.append(p)
+            continue
+        if size + 2 * p < k:
+            raise shape_error(op, f"kernel={kernel} is larger than the padded input: data "
+                                  f"{tuple(data)} with pad={pad}; use a smaller kernel")
+        if convention == "full":
+            count = -(-(size + 2 * p - k) // s) + 1      # ceil division
+        else:
+            count = (size + 2 * p - k) // s + 1
+        out.append(count)
+        after.append(max(p, (count - 1) * s + k - size - p))
+    return (kernel, stride, pad), tuple(out), tuple(after)
+
+
+def _avg_divisor(xp, data, geometry, out_spatial, count_include_pad):
+    """How many cells each window averages: its overlap with the padded input (or with
+    the real input when ``count_include_pad=False``), as an outer product over axes."""
+    kernel, stride, pad = geometry
+    ndim = len(kernel)
+    divisor = 1
+    for axis, (size, k, s, p, o) in enumerate(zip(data.shape[2:], kernel, stride, pad,
+                                                   out_spatial)):
+        low, high = (p, size + p) if count_include_pad is False else (0, size + 2 * p)
+        start = xp.arange(o) * s
+        count = xp.minimum(start + k, high) - xp.maximum(start, low)
+        # MXNet divides an empty window's zero sum by 1, not 0
+        count = xp.maximum(count, 1).reshape((o,) + (1,) * (ndim - 1 - axis))
+        divisor = divisor * count
+    return divisor.astype(data.dtype)
+
+
+def _lowest(xp, dtype):
+    """The smallest finite value of ``dtype``."""
+    if dtype.kind == "f":
+        return xp.finfo(dtype).min
+    return xp.iinfo(dtype).min

@@ -1,0 +1,246 @@
+"""Tests for dlkit/ops/conv.py beyond the registry sweep and the MXNet goldens:
+a direct-loop reference for every attribute combination, MXNet's quirks, and errors."""
+import numpy as np
+import pytest
+
+import dlkit as mx
+from dlkit.base import MXNetError
+from dlkit.ops.registry import get_op
+from dlkit.test_utils import check_numeric_gradient
+
+nd = mx.nd
+
+
+def direct_convolution(x, w, b, stride, pad, dilate, groups):
+    """Convolution by the definition: one dot product per output position and filter."""
+    ndim = x.ndim - 2
+    padded = np.pad(x, [(0, 0), (0, 0)] + [(p, p) for p in pad])
+    kernel = w.shape[2:]
+    filters, group_channels = w.shape[0], w.shape[1]
+    out_spatial = [(padded.shape[2 + i] - dilate[i] * (kernel[i] - 1) - 1) // stride[i] + 1
+                   for i in range(ndim)]
+    out = np.zeros((x.shape[0], filters, *out_spatial))
+    for position in np.ndindex(*out_spatial):
+        window = tuple(slice(o * s, o * s + d * (k - 1) + 1, d)
+                       for o, s, d, k in zip(position, stride, dilate, kernel))
+        patch = padded[(slice(None), slice(None)) + window]
+        for f in range(filters):
+            group = f // (filters // groups)
+            channels = patch[:, group * group_channels:(group + 1) * group_channels]
+            out[(slice(None), f) + position] = (channels * w[f]).reshape(len(x), -1).sum(1)
+    if b is not None:
+        out += b.reshape((1, -1) + (1,) * ndim)
+    return out
+
+
+# (data shape, weight shape, stride, pad, dilate, num_group)
+CONV_CASES = [
+    ((2, 3, 6, 5), (4, 3, 3, 3), (1, 1), (0, 0), (1, 1), 1),
+    ((2, 3, 7, 7), (4, 3, 3, 2), (2, 3), (1, 2), (1, 1), 1),
+    ((1, 2, 9, 8), (2, 2, 3, 3), (1, 2), (2, 1), (2, 3), 1),
+    ((2, 4, 6, 6), (6, 2, 3, 3), (2, 2), (1, 1), (1, 1), 2),
+    ((1, 3, 5, 5), (3, 1, 3, 3), (1, 1), (1, 1), (1, 1), 3),
+    ((2, 2, 11), (3, 2, 3), (2,), (1,), (2,), 1),
+    ((1, 2, 4, 5, 4), (2, 2, 2, 3, 2), (1, 2, 1), (1, 0, 1), (1, 1, 2), 1),
+]
+
+
+def conv_attrs(weight_shape, stride, pad, dilate, groups, **extra):
+    return dict(kernel=weight_shape[2:], num_filter=weight_shape[0], stride=stride, pad=pad,
+                dilate=dilate, num_group=groups, **extra)
+
+
+@pytest.mark.parametrize("data_shape, weight_shape, stride, pad, dilate, groups", CONV_CASES)
+def test_convolution_matches_direct_definition(ctx, data_shape, weight_shape, stride, pad,
+                                               dilate, groups):
+    random = np.random.RandomState(1)
+    x = random.uniform(-1, 1, data_shape)
+    w = random.uniform(-1, 1, weight_shape)
+    b = random.uniform(-1, 1, weight_shape[0])
+    out = nd.Convolution(nd.array(x, ctx=ctx, dtype="float64"),
+                         nd.array(w, ctx=ctx, dtype="float64"),
+                         nd.array(b, ctx=ctx, dtype="float64"),
+                         **conv_attrs(weight_shape, stride, pad, dilate, groups))
+    expected = direct_convolution(x, w, b, stride, pad, dilate, groups)
+    np.testing.assert_allclose(out.asnumpy(), expected, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("data_shape, weight_shape, stride, pad, dilate, groups",
+                         CONV_CASES[1:5])
+def test_convolution_gradients_match_numeric(data_shape, weight_shape, stride, pad, dilate,
+                                             groups):
+    random = np.random.RandomState(2)
+    inputs = {"data": random.uniform(-1, 1, data_shape),
+              "weight": random.uniform(-1, 1, weight_shape),
+              "bias": random.uniform(-1, 1, weight_shape[0])}
+    attrs = conv_attrs(weight_shape, stride, pad, dilate, groups)
+    check_numeric_gradient(lambda arrays: nd.Convolution(*arrays, **attrs), inputs,
+                           rtol=1e-4, atol=1e-8)
+
+
+@pytest.mark.parametrize("data_shape, weight_shape, stride, pad, dilate, groups", CONV_CASES)
+def test_deconvolution_is_the_adjoint_of_convolution(data_shape, weight_shape, stride, pad,
+                                                     dilate, groups):
+    # <conv(x, w), y> == <x, deconv(y, w)>: deconvolution is convolution's data gradient
+    random = np.random.RandomState(3)
+    x = nd.array(random.uniform(-1, 1, data_shape), dtype="float64")
+    w = nd.array(random.uniform(-1, 1, weight_shape), dtype="float64")
+    attrs = conv_attrs(weight_shape, stride, pad, dilate, groups)
+    y = nd.array(random.uniform(-1, 1, nd.Convolution(x, w, no_bias=True, **attrs).shape),
+                 dtype="float64")
+    conv = nd.Convolution(x, w, no_bias=True, **attrs).asnumpy()
+    adj = [(n + 2 * p - d * (k - 1) - 1) % s
+           for n, p, d, k, s in zip(data_shape[2:], pad, dilate, weight_shape[2:], stride)]
+    attrs["num_filter"] = data_shape[1]
+    deconv = nd.Deconvolution(y, w, adj=tuple(adj), **attrs)
+    assert deconv.shape == data_shape
+    np.testing.assert_allclose((conv * y.asnumpy()).sum(),
+                               (x.asnumpy() * deconv.asnumpy()).sum(), rtol=1e-10)
+
+
+def test_convolution_docs_example():
+    w = nd.array(np.arange(4).reshape((1, 1, 2, 2)))
+    data = nd.array(np.arange(9).reshape((1, 1, 3, 3)))
+    out = nd.Convolution(data, w, nd.array([1]), kernel=w.shape[2:], num_filter=w.shape[1],
+                         stride=(2, 2), pad=(1, 1))
+    np.testing.assert_array_equal(out.asnumpy(), [[[[1, 9], [22, 44]]]])
+
+
+def test_pooling_docs_examples_use_stride_one_by_default():
+    data = nd.array(np.arange(18).reshape((1, 2, 3, 3)))
+    maximum = nd.Pooling(data=data, pool_type="max", kernel=(2, 2))
+    average = nd.Pooling(data=data, pool_type="avg", kernel=(2, 2))
+    np.testing.assert_array_equal(maximum.asnumpy()[0, 0], [[4, 5], [7, 8]])
+    np.testing.assert_array_equal(average.asnumpy()[0, 1], [[11, 12], [14, 15]])
+
+
+def test_max_pooling_sends_gradient_to_first_maximum_on_ties(ctx):
+    x = nd.array([[[[1, 3, 3], [3, 2, 1], [0, 3, 1]]]], ctx=ctx)
+    x.attach_grad()
+    with mx.autograd.record():
+        y = nd.Pooling(x, kernel=(2, 2), pool_type="max")
+    y.backward()
+    np.testing.assert_array_equal(x.grad.asnumpy()[0, 0], [[0, 2, 0], [1, 0, 0], [0, 1, 0]])
+
+
+def test_avg_pooling_counts_padding_unless_told_not_to():
+    data = nd.ones((1, 1, 3, 3))
+    attrs = dict(pool_type="avg", kernel=(2, 2), stride=(2, 2), pad=(1, 1))
+    with_pad = nd.Pooling(data, **attrs).asnumpy()[0, 0]
+    without = nd.Pooling(data, count_include_pad=False, **attrs).asnumpy()[0, 0]
+    np.testing.assert_array_equal(with_pad, [[0.25, 0.5], [0.5, 1.0]])
+    np.testing.assert_array_equal(without, np.ones((2, 2)))
+
+
+def test_full_convention_rounds_up_and_averages_cells_inside_the_input():
+    data = nd.array(np.arange(9).reshape((1, 1, 3, 3)))
+    out = nd.Pooling(data, pool_type="avg", kernel=(2, 2), stride=(2, 2),
+                     pooling_convention="full")
+    np.testing.assert_array_equal(out.asnumpy()[0, 0], [[2, 3.5], [6.5, 8]])
+
+
+def test_global_pooling_ignores_kernel_stride_and_pad():
+    data = nd.array(np.arange(18).reshape((1, 2, 3, 3)))
+    out = nd.Pooling(data, pool_type="avg", global_pool=True, kernel=(2, 2), pad=(1, 1),
+                     stride=(2, 2))
+    np.testing.assert_array_equal(out.asnumpy().ravel(), [4, 13])
+
+
+@pytest.mark.parametrize("attrs", [
+    dict(pool_type="max", kernel=(3, 3), stride=(1, 1), pad=(1, 1)),
+    dict(pool_type="avg", kernel=(3, 2), stride=(2, 1), pad=(1, 1), count_include_pad=False),
+    dict(pool_type="sum", kernel=(2, 2), stride=(2, 2), pooling_convention="full"),
+    dict(pool_type="max", kernel=(2, 3), stride=(2, 2), pad=(0, 1), pooling_convention="full"),
+    dict(pool_type="lp", p_value=2, kernel=(2, 2)),
+    dict(pool_type="avg", kernel=(3,), stride=(2,), pad=(1,)),
+], ids=["max-pad", "avg-exclude-pad", "sum-full", "max-full", "lp2", "avg-1d"])
+def test_pooling_gradients_match_numeric(attrs):
+    shape = (2, 2, 5) if len(attrs["kernel"]) == 1 else (1, 2, 5, 6)
+    data = np.random.RandomState(4).uniform(0.1, 1, shape)
+    check_numeric_gradient(lambda arrays: nd.Pooling(*arrays, **attrs), {"data": data},
+                           rtol=1e-4, atol=1e-8)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_outputs_keep_the_input_dtype(dtype):
+    data = nd.ones((1, 2, 4, 4), dtype=dtype)
+    weight = nd.ones((3, 2, 3, 3), dtype=dtype)
+    assert nd.Convolution(data, weight, kernel=(3, 3), num_filter=3,
+                          no_bias=True).dtype == np.dtype(dtype)
+    for pool_type in ("max", "avg", "sum"):
+        out = nd.Pooling(data, kernel=(2, 2), pool_type=pool_type, pad=(1, 1))
+        assert out.dtype == np.dtype(dtype)
+
+
+def test_fully_connected_takes_keyword_inputs_without_bias():
+    data, weight = nd.ones((2, 3, 2)), nd.ones((4, 6))
+    out = nd.FullyConnected(data=data, weight=weight, num_hidden=4, no_bias=True)
+    np.testing.assert_array_equal(out.asnumpy(), np.full((2, 4), 6.0))
+
+
+def test_fully_connected_infers_weight_and_bias_from_data():
+    op = get_op("FullyConnected")
+    attrs = op.parse_attrs({"num_hidden": 3})
+    assert op.infer_shape([(2, 4, 5), None, None], **attrs) == (
+        [(2, 4, 5), (3, 20), (3,)], [(2, 3)])
+    attrs = op.parse_attrs({"num_hidden": 3, "flatten": False, "no_bias": True})
+    assert op.list_inputs(attrs) == ["data", "weight"]
+    assert op.infer_shape([(2, 4, 5), None], **attrs) == ([(2, 4, 5), (3, 5)], [(2, 4, 3)])
+
+
+def test_convolution_and_deconvolution_infer_parameter_shapes():
+    conv = get_op("Convolution")
+    attrs = conv.parse_attrs({"kernel": (3,), "num_filter": 4, "num_group": 2})
+    assert conv.infer_shape([(2, 6, 10), None, None], **attrs) == (
+        [(2, 6, 10), (4, 3, 3), (4,)], [(2, 4, 8)])
+    deconv = get_op("Deconvolution")
+    attrs = deconv.parse_attrs({"kernel": (3, 3), "num_filter": 6, "stride": (2, 2),
+                                "pad": (1, 1), "adj": (1, 1)})
+    assert deconv.list_inputs(attrs) == ["data", "weight"]  # MXNet: no_bias=True here
+    assert deconv.infer_shape([(1, 4, 5, 5), None], **attrs) == (
+        [(1, 4, 5, 5), (4, 6, 3, 3)], [(1, 6, 10, 10)])
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: nd.Convolution(nd.ones((1, 3, 5, 5)), nd.ones((4, 2, 3, 3)), nd.ones(4),
+                            kernel=(3, 3), num_filter=4),
+     ["Convolution", "weight", "(4, 2, 3, 3)", "(1, 3, 5, 5)", "(4, 3, 3, 3)"]),
+    (lambda: nd.Convolution(nd.ones((1, 2, 3, 3)), nd.ones((4, 2, 5, 5)), nd.ones(4),
+                            kernel=(5, 5), num_filter=4, pad=(0, 0)),
+     ["Convolution", "kernel=(5, 5)", "(1, 2, 3, 3)", "pad"]),
+    (lambda: nd.Pooling(nd.ones((1, 2, 3, 3)), kernel=(4, 4)),
+     ["Pooling", "kernel=(4, 4)", "(1, 2, 3, 3)"]),
+    (lambda: nd.Pooling(nd.ones((1, 2, 3, 3)), kernel=(2, 2), pool_type="maxx"),
+     ["Pooling", "pool_type", "'maxx'", "'max'"]),
+    (lambda: nd.FullyConnected(nd.ones((2, 5)), nd.ones((3, 4)), nd.ones(3), num_hidden=3),
+     ["FullyConnected", "weight", "(3, 4)", "(2, 5)", "(3, 5)"]),
+    (lambda: nd.Convolution(nd.ones((1, 3, 5, 5)), nd.ones((4, 1, 3, 3)), kernel=(3, 3),
+                            num_filter=4, num_group=3, no_bias=True),
+     ["Convolution", "num_filter=4", "num_group=3"]),
+    (lambda: nd.Convolution(nd.ones((1, 2, 5, 5)), nd.ones((4, 2, 3, 3)), kernel=(3, 3),
+                            stride=(1,), num_filter=4, no_bias=True),
+     ["Convolution", "stride=(1,)", "2 entries"]),
+    (lambda: nd.Convolution(nd.ones((1, 2, 5)), nd.ones((4, 2, 3, 3)), kernel=(3, 3),
+                            num_filter=4, no_bias=True),
+     ["Convolution", "(1, 2, 5)", "4-D data"]),
+    (lambda: nd.Convolution(nd.ones((1, 2, 5, 5)), nd.ones((4, 2, 3, 3)), kernel=(3, 3),
+                            num_filter=4, no_bias=True, layout="NHWC"),
+     ["Convolution", "'NHWC'", "'NCHW'"]),
+    (lambda: nd.Deconvolution(nd.ones((1, 2, 4, 4)), nd.ones((2, 2, 3, 3)), kernel=(3, 3),
+                              num_filter=2, stride=(2, 2), target_shape=(12, 12)),
+     ["Deconvolution", "target_shape=(12, 12)", "(1, 2, 4, 4)", "9"]),
+    (lambda: nd.Deconvolution(nd.ones((1, 2, 4, 4)), nd.ones((2, 2, 3, 3)), kernel=(3, 3),
+                              num_filter=2, stride=(2, 2), adj=(2, 2)),
+     ["Deconvolution", "adj=(2, 2)", "stride=(2, 2)"]),
+    (lambda: nd.Pooling(nd.ones((1, 2, 4, 4)), kernel=(2, 2), pool_type="lp"),
+     ["Pooling", "p_value"]),
+    (lambda: nd.Pooling(nd.ones((1, 2, 4)), kernel=(2,), pooling_convention="same"),
+     ["Pooling", "'same'"]),
+], ids=["conv-channels", "conv-kernel-too-big", "pool-kernel-too-big", "pool-type",
+        "fc-weight", "conv-groups", "conv-stride-length", "conv-data-ndim", "conv-layout",
+        "deconv-target-too-big", "deconv-adj", "pool-lp-p-value", "pool-same"])
+def test_bad_inputs_raise_errors_naming_op_argument_and_shapes(call, words):
+    with pytest.raises(MXNetError) as error:
+        call()
+    for word in words:
+        assert word in str(error.value), (word, str(error.value))
