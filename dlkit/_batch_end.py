@@ -7,7 +7,8 @@ from collections import namedtuple
 
 __all__ = ["BatchEndParam"]
 
-BatchEndParam = namedtuple("BatchEndParam", ["epoch", "nbatch", "eval_metric", "locals"])
+BatchEndParam = namedtuple("BatchEndParam",
+                           ["epoch", "nbatch", "eval_metric", "locals"])
 BatchEndParam.__doc__ = """Arguments of a batch-end callback.
 
 epoch : int

@@ -35,7 +35,8 @@ def do_checkpoint(prefix, period=1):
 
     Example
     -------
-    >>> mod.fit(train_iter, num_epoch=2, epoch_end_callback=mx.callback.do_checkpoint("net"))
+    >>> checkpoint = mx.callback.do_checkpoint("net")
+    >>> mod.fit(train_iter, num_epoch=2, epoch_end_callback=checkpoint)
     """
     period = int(max(1, period))
 
@@ -48,8 +49,8 @@ def do_checkpoint(prefix, period=1):
 
 def log_train_metric(period, auto_reset=False):
     """Batch-end callback: log each training metric every ``period`` batches as
-    ``Iter[epoch] Batch[nbatch] Train-name=value``; with ``auto_reset`` the metric's local
-    average restarts after each log."""
+    ``Iter[epoch] Batch[nbatch] Train-name=value``; with ``auto_reset`` the metric's
+    local average restarts after each log."""
 
     def _callback(param):
         if param.nbatch % period == 0 and param.eval_metric is not None:
@@ -107,7 +108,9 @@ class Speedometer:
         if count % self.frequent != 0:
             return
         elapsed = time.time() - self.tic
-        speed = self.frequent * self.batch_size / elapsed if elapsed > 0 else float("inf")
+        speed = float("inf")
+        if elapsed > 0:
+            speed = self.frequent * self.batch_size / elapsed
         if param.eval_metric is None:
             logging.info("Iter[%d] Batch [%d]\tSpeed: %.2f samples/sec",
                          param.epoch, count, speed)

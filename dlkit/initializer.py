@@ -4,8 +4,8 @@ An initializer is called with a parameter's description and its array, and fills
 array in place. The description's name picks the rule (MXNet's name-based dispatch)::
 
     init(InitDesc("fc1_weight"), arr)
-        desc.attrs["__init__"] set?   -> that initializer (JSON '["normal", {"sigma": 1}]')
-        name ends with "weight"       -> _init_weight   (the random part: Xavier, Normal ...)
+        desc.attrs["__init__"] set?   -> that initializer, '["normal", {"sigma": 1}]'
+        name ends with "weight"       -> _init_weight  (the random part: Xavier ...)
                        "bias"         -> zeros
                        "gamma"        -> ones         "beta" -> zeros
                        "min" / "max"  -> zeros / ones
@@ -25,15 +25,15 @@ import numpy as np
 from .base import MXNetError
 from .ops.rng import generator
 
-__all__ = ["InitDesc", "Initializer", "register", "alias", "create", "Uniform", "Normal",
-           "Xavier", "MSRAPrelu", "Orthogonal", "Constant", "Zero", "One", "Mixed", "Load",
-           "Bilinear", "LSTMBias"]
+__all__ = ["InitDesc", "Initializer", "register", "alias", "create", "Uniform",
+           "Normal", "Xavier", "MSRAPrelu", "Orthogonal", "Constant", "Zero", "One",
+           "Mixed", "Load", "Bilinear", "LSTMBias"]
 
 _REGISTRY = {}
 
 
 def register(klass):
-    """Register an initializer class under its lower-cased name (``create('xavier')``)."""
+    """Register an initializer class under its lower-cased name, for ``create``."""
     _REGISTRY[klass.__name__.lower()] = klass
     return klass
 
@@ -123,7 +123,7 @@ class Initializer:
         return json.dumps([self.__class__.__name__.lower(), self._kwargs])
 
     def __call__(self, desc, arr):
-        """Fill ``arr`` (an NDArray) in place according to ``desc``'s name/attributes."""
+        """Fill ``arr`` (an NDArray) in place as ``desc``'s name and attributes say."""
         if not isinstance(desc, InitDesc):
             self._legacy_init(desc, arr)
             return
@@ -144,9 +144,11 @@ class Initializer:
         self._init_default(desc, arr)
 
     def _legacy_init(self, name, arr):
-        """Plain-string names (deprecated in MXNet): also knows BatchNorm's moving stats."""
-        warnings.warn("Calling initializer with init(str, NDArray) has been deprecated. "
-                      "please use init(mx.init.InitDesc(...), NDArray) instead.",
+        """Plain-string names (deprecated in MXNet); also knows BatchNorm's moving
+        statistics."""
+        warnings.warn("Calling initializer with init(str, NDArray) has been "
+                      "deprecated. please use init(mx.init.InitDesc(...), NDArray) "
+                      "instead.",
                       DeprecationWarning, stacklevel=3)
         if not isinstance(name, str):
             raise TypeError("name must be string")
@@ -259,7 +261,8 @@ class Xavier(Initializer):
     """
 
     def __init__(self, rnd_type="uniform", factor_type="avg", magnitude=3):
-        super().__init__(rnd_type=rnd_type, factor_type=factor_type, magnitude=magnitude)
+        super().__init__(rnd_type=rnd_type, factor_type=factor_type,
+                         magnitude=magnitude)
         self.rnd_type = rnd_type
         self.factor_type = factor_type
         self.magnitude = float(magnitude)
@@ -267,8 +270,8 @@ class Xavier(Initializer):
     def _init_weight(self, name, arr):
         shape = arr.shape
         if len(shape) < 2:
-            raise ValueError(f"Xavier initializer cannot be applied to vector {name}. It "
-                             "requires at least 2D.")
+            raise ValueError(f"Xavier initializer cannot be applied to vector {name}. "
+                             "It requires at least 2D.")
         receptive_field = int(np.prod(shape[2:])) if len(shape) > 2 else 1
         fan_in, fan_out = shape[1] * receptive_field, shape[0] * receptive_field
         factors = {"avg": (fan_in + fan_out) / 2.0, "in": fan_in, "out": fan_out}
@@ -329,7 +332,7 @@ class Orthogonal(Initializer):
 
 @register
 class Bilinear(Initializer):
-    """Bilinear-interpolation kernels, for the weights of an upsampling Deconvolution."""
+    """Bilinear-interpolation kernels, for an upsampling Deconvolution's weights."""
 
     def _init_weight(self, _, arr):
         shape = arr.shape
@@ -408,7 +411,8 @@ class Load:
             from .ndarray import load
             param = load(param)
         if not isinstance(param, dict):
-            raise MXNetError("Load: param must be a file name or a dict of name to NDArray")
+            raise MXNetError("Load: param must be a file name or a dict of name to "
+                             "NDArray")
         self.param = {}
         for name, arr in param.items():
             if name.startswith("arg:") or name.startswith("aux:"):
@@ -421,16 +425,16 @@ class Load:
         if name in self.param:
             loaded = self.param[name]
             if arr.shape != loaded.shape:
-                raise MXNetError(f"Parameter {name} cannot be initialized from loading. "
-                                 f"Shape mismatch, target {arr.shape} vs loaded "
-                                 f"{loaded.shape}")
+                raise MXNetError(f"Parameter {name} cannot be initialized from "
+                                 f"loading. Shape mismatch, target {arr.shape} vs "
+                                 f"loaded {loaded.shape}")
             arr[:] = loaded
             if self.verbose:
                 logging.info("Initialized %s by loading", name)
             return
         if self.default_init is None:
-            raise MXNetError(f"Cannot Initialize {name}. Not found in loaded param and no "
-                             "default Initializer is provided.")
+            raise MXNetError(f"Cannot Initialize {name}. Not found in loaded param and "
+                             "no default Initializer is provided.")
         self.default_init(name, arr)
         if self.verbose:
             logging.info("Initialized %s by default", name)

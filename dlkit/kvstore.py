@@ -33,9 +33,9 @@ def create(name="local"):
     if not isinstance(name, str):
         raise TypeError("name must be a string")
     if name not in LOCAL_TYPES:
-        raise MXNetError(f"KVStore type {name!r} is not supported by dlkit: it runs on one "
-                         f"machine and supports {list(LOCAL_TYPES)} ('dist_*', horovod "
-                         "and byteps stores need a cluster)")
+        raise MXNetError(f"KVStore type {name!r} is not supported by dlkit: it runs on "
+                         f"one machine and supports {list(LOCAL_TYPES)} ('dist_*', "
+                         "horovod and byteps stores need a cluster)")
     return KVStore(name)
 
 
@@ -43,8 +43,8 @@ def _as_list(keys, values):
     """Pair one key with its value(s), or many keys with one value (list) each."""
     if isinstance(keys, (list, tuple)):
         if values is not None and len(keys) != len(values):
-            raise MXNetError(f"KVStore: {len(keys)} keys but {len(values)} values; give "
-                             "one value (or list of values) per key")
+            raise MXNetError(f"KVStore: {len(keys)} keys but {len(values)} values; "
+                             "give one value (or list of values) per key")
         return list(zip(keys, values if values is not None else [None] * len(keys)))
     return [(keys, values)]
 
@@ -83,10 +83,11 @@ class KVStore:
     def _check_key(self, key):
         key_type = str if isinstance(key, str) else int
         if not isinstance(key, (str, int)):
-            raise MXNetError(f"KVStore: keys must be int or str, got {type(key).__name__}")
+            raise MXNetError("KVStore: keys must be int or str, got "
+                             f"{type(key).__name__}")
         if self._key_type is not None and key_type is not self._key_type:
-            raise MXNetError("KVStore: Mixed key types are not allowed; use only int keys "
-                             "or only str keys in one store")
+            raise MXNetError("KVStore: Mixed key types are not allowed; use only int "
+                             "keys or only str keys in one store")
         self._key_type = key_type
 
     def _stored(self, key):
@@ -101,8 +102,8 @@ class KVStore:
             self._check_key(one_key)
             if one_key in self._store:
                 raise MXNetError(f"KVStore: duplicate init of key {one_key!r}. Please "
-                                 "double check if you called kv.init or kv.broadcast with "
-                                 "this key multiple times")
+                                 "double check if you called kv.init or kv.broadcast "
+                                 "with this key multiple times")
             first = _values(one_value)[0]
             self._store[one_key] = first.copy()
 
@@ -120,8 +121,9 @@ class KVStore:
         total = stored.context.xp.zeros_like(stored._data)
         for value in values:
             if value.shape != stored.shape:
-                raise MXNetError(f"KVStore.push: key {key!r} holds shape {stored.shape} "
-                                 f"but a pushed value has shape {value.shape}")
+                raise MXNetError(f"KVStore.push: key {key!r} holds shape "
+                                 f"{stored.shape} but a pushed value has shape "
+                                 f"{value.shape}")
             total += value.as_in_context(stored.context)._data
         return NDArray(total, stored.context)
 
@@ -161,9 +163,10 @@ class KVStore:
 
     def set_gradient_compression(self, compression_params):
         """Not available: gradient compression only pays off across machines."""
-        raise MXNetError("KVStore.set_gradient_compression: gradient compression is not "
-                         f"supported by dlkit's {self._type!r} store (it is meant for "
-                         "distributed stores); remove the compression_params argument")
+        raise MXNetError("KVStore.set_gradient_compression: gradient compression is "
+                         f"not supported by dlkit's {self._type!r} store (it is meant "
+                         "for distributed stores); remove the compression_params "
+                         "argument")
 
     def is_capable(self, capability):
         """Whether the store supports ``capability`` (``'optimizer'``: yes)."""

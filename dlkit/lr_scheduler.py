@@ -70,7 +70,8 @@ class LRScheduler:
 
 
 class FactorScheduler(LRScheduler):
-    """Multiply the rate by ``factor`` every ``step`` updates, down to ``stop_factor_lr``.
+    """Multiply the rate by ``factor`` every ``step`` updates, down to
+    ``stop_factor_lr``.
 
     The rate changes after update ``step``, ``2*step`` ... counted from 0 (warm-up
     included).
@@ -80,8 +81,8 @@ class FactorScheduler(LRScheduler):
     >>> sched = mx.lr_scheduler.FactorScheduler(step=100, factor=0.5, base_lr=0.1)
     """
 
-    def __init__(self, step, factor=1, stop_factor_lr=1e-8, base_lr=0.01, warmup_steps=0,
-                 warmup_begin_lr=0, warmup_mode="linear"):
+    def __init__(self, step, factor=1, stop_factor_lr=1e-8, base_lr=0.01,
+                 warmup_steps=0, warmup_begin_lr=0, warmup_mode="linear"):
         super().__init__(base_lr, warmup_steps, warmup_begin_lr, warmup_mode)
         if step < 1:
             raise ValueError("Schedule step must be greater or equal than 1 round")
@@ -170,7 +171,8 @@ class PolyScheduler(LRScheduler):
         if num_update < self.warmup_steps:
             return self.get_warmup_lr(num_update)
         if num_update <= self.max_update:
-            remaining = 1 - float(num_update - self.warmup_steps) / float(self.max_steps)
+            done = float(num_update - self.warmup_steps) / float(self.max_steps)
+            remaining = 1 - done
             self.base_lr = (self.final_lr + (self.base_lr_orig - self.final_lr)
                             * pow(remaining, self.power))
         return self.base_lr

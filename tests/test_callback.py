@@ -58,7 +58,8 @@ def test_speedometer_without_metric_logs_speed_only(caplog):
     with caplog.at_level(logging.INFO):
         for nbatch in range(3):
             speedometer(BatchEndParam(0, nbatch, None, None))
-    assert re.match(r"Iter\[0\] Batch \[2\]\tSpeed: \S+ samples/sec$", _messages(caplog)[0])
+    pattern = r"Iter\[0\] Batch \[2\]\tSpeed: \S+ samples/sec$"
+    assert re.match(pattern, _messages(caplog)[0])
 
 
 def test_speedometer_restarts_timing_on_a_new_epoch(caplog):
@@ -88,7 +89,8 @@ def test_progress_bar_lines(caplog):
     with caplog.at_level(logging.INFO):
         for nbatch in range(3):
             bar(BatchEndParam(0, nbatch, None, None))
-    assert _messages(caplog) == ["[--------------------] 0%\r", "[==------------------] 10%\r",
+    assert _messages(caplog) == ["[--------------------] 0%\r",
+                                 "[==------------------] 10%\r",
                                  "[====----------------] 20%\r"]
 
 
@@ -101,8 +103,10 @@ def test_validation_metrics_callback_lines(caplog):
 
 def test_do_checkpoint_saves_every_period_epochs(monkeypatch):
     saved = []
-    monkeypatch.setattr(mx.model, "save_checkpoint",
-                        lambda prefix, epoch, sym, arg, aux: saved.append((prefix, epoch)))
+    def save_checkpoint(prefix, epoch, sym, arg, aux):
+        saved.append((prefix, epoch))
+
+    monkeypatch.setattr(mx.model, "save_checkpoint", save_checkpoint)
     callback = mx.callback.do_checkpoint("net", period=2)
     for epoch in range(4):
         callback(epoch, None, {}, {})

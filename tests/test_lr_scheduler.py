@@ -1,4 +1,4 @@
-"""dlkit/lr_scheduler.py against MXNet 1.9.1 goldens (tests/golden/gen_lr_scheduler.py)."""
+"""dlkit/lr_scheduler.py against MXNet 1.9.1 goldens (golden/gen_lr_scheduler.py)."""
 import numpy as np
 import pytest
 

@@ -59,7 +59,8 @@ def test_composite_metric_reports_every_child():
     metric = mx.metric.create(["acc", "ce", mx.metric.TopKAccuracy(top_k=2)])
     metric.update(_nd(case["labels"]), _nd(case["preds"]))
     _assert_get(metric.get(), case["get"])
-    assert [name for name, _ in metric.get_name_value()] == [n for n, _ in case["name_value"]]
+    names = [name for name, _ in metric.get_name_value()]
+    assert names == [name for name, _ in case["name_value"]]
     assert isinstance(metric.get_metric(1), mx.metric.CrossEntropy)
     with pytest.raises(ValueError, match="out of range"):
         metric.get_metric(5)
@@ -136,7 +137,8 @@ def test_accuracy_compares_labels_directly_when_shapes_match():
 def test_mismatched_label_and_prediction_counts_raise():
     with pytest.raises(ValueError, match="Shape of labels 1 does not match shape of "
                                          "predictions 2"):
-        mx.metric.Accuracy().update([mx.nd.ones(3)], [mx.nd.ones((3, 2)), mx.nd.ones(2)])
+        mx.metric.Accuracy().update([mx.nd.ones(3)],
+                                    [mx.nd.ones((3, 2)), mx.nd.ones(2)])
 
 
 def test_f1_refuses_more_than_two_classes():

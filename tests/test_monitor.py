@@ -8,7 +8,8 @@ class FakeExecutor:
     """Reports one op output per forward, like Executor.set_monitor_callback."""
 
     def __init__(self):
-        self.arg_dict = {"data": mx.nd.ones((2, 2)), "fc_weight": mx.nd.full((3, 2), 0.5)}
+        self.arg_dict = {"data": mx.nd.ones((2, 2)),
+                         "fc_weight": mx.nd.full((3, 2), 0.5)}
         self.aux_dict = {"bn_moving_var": mx.nd.full((3,), 4.0)}
         self.callback = None
 
@@ -55,7 +56,8 @@ def test_toc_print_uses_mxnet_format(caplog):
     exe.forward()
     with caplog.at_level(logging.INFO):
         mon.toc_print()
-    assert caplog.records[0].getMessage() == "Batch:       1 fc_output" + " " * 22 + "2.0\t"
+    expected = "Batch:       1 fc_output" + " " * 22 + "2.0\t"
+    assert caplog.records[0].getMessage() == expected
 
 
 def test_monitor_on_a_real_executor():

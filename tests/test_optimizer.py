@@ -17,8 +17,8 @@ def _run(case, ctx):
     state = optimizer.create_state_multi_precision(0, weight)
     weights = []
     for grad in ARRAYS["grads"]:
-        optimizer.update_multi_precision(0, weight, mx.nd.array(grad, ctx=ctx, dtype=dtype),
-                                         state)
+        grad = mx.nd.array(grad, ctx=ctx, dtype=dtype)
+        optimizer.update_multi_precision(0, weight, grad, state)
         weights.append(weight.asnumpy())
     return np.stack(weights)
 
@@ -27,7 +27,8 @@ def _run(case, ctx):
 def test_update_rule_matches_mxnet_after_each_step(case, ctx):
     expected = ARRAYS[case["weights"]]
     tolerance = 1e-3 if case.get("dtype") == "float16" else 2e-5
-    np.testing.assert_allclose(_run(case, ctx), expected, rtol=tolerance, atol=tolerance)
+    np.testing.assert_allclose(_run(case, ctx), expected, rtol=tolerance,
+                               atol=tolerance)
 
 
 def test_names_set_weight_decay_and_learning_rate_multipliers():
@@ -51,13 +52,15 @@ def test_names_set_weight_decay_and_learning_rate_multipliers():
             history.append(weights[index].asnumpy())
         history.append(np.full((3, 4), optimizer.learning_rate, np.float32))
     scheduled = next(c for c in CASES if c["id"] == "scheduled")
-    np.testing.assert_allclose(np.stack(history), ARRAYS["scheduled"], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(np.stack(history), ARRAYS["scheduled"], rtol=1e-5,
+                               atol=1e-6)
     assert optimizer.num_update == scheduled["num_update"]
 
 
 def test_defaults_follow_mxnet():
     optimizer = mx.optimizer.Optimizer()
-    assert optimizer.lr == 0.01 and optimizer.wd == 0.0 and optimizer.rescale_grad == 1.0
+    assert optimizer.lr == 0.01 and optimizer.wd == 0.0
+    assert optimizer.rescale_grad == 1.0
     assert optimizer.clip_gradient is None and optimizer.num_update == 0
     assert mx.optimizer.Adam().lr == 0.001 and mx.optimizer.Adamax().lr == 0.002
     assert mx.optimizer.RMSProp().lr == 0.001 and mx.optimizer.Ftrl().lr == 0.1

@@ -75,7 +75,7 @@ def test_numeric_gradient(op, index, example):
 def test_executor_matches_imperative(op, index, example):
     """The Executor (bind with the example's inputs) gives the ``nd`` outputs and
     gradients: both front ends call the same ``forward``/``backward``."""
-    from dlkit.symbol.symbol import create
+    from dlkit.symbol.create import create
     names, inputs = make_inputs(op, example, np.float64)
     aux = [n for n in names if n in op.aux_names]
     wanted = [n for n in names if n not in aux and n not in example.values]

@@ -8,8 +8,9 @@
     data                        Dataset, Sampler, DataLoader, vision datasets
     utils                       split_and_load, clip_global_norm, download ...
 """
-from . import parameter, block, hybrid_block
-from .parameter import Parameter, Constant, ParameterDict, DeferredInitializationError
+from . import parameter, parameter_dict, block, hybrid_block
+from .parameter import Parameter, Constant, DeferredInitializationError
+from .parameter_dict import ParameterDict
 from .block import Block
 from .hybrid_block import HybridBlock, SymbolBlock
 from . import nn, loss, utils, data, rnn

@@ -24,7 +24,8 @@ from collections import OrderedDict
 from .. import name as _name
 from .. import ndarray
 from ..base import MXNetError
-from .parameter import Parameter, ParameterDict, _brief_list
+from .parameter import Parameter, _brief_list
+from .parameter_dict import ParameterDict
 
 __all__ = ["Block"]
 

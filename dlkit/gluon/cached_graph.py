@@ -16,7 +16,6 @@ inputs and the parameters, exactly as for a single op.
 from .. import autograd
 from ..base import MXNetError
 from ..ndarray import NDArray
-from .parameter import shape_with_none
 
 __all__ = ["CachedGraph", "trace", "infer_param_shapes"]
 

@@ -20,7 +20,8 @@ result.
 """
 from .. import optimizer as opt
 from ..base import MXNetError
-from .parameter import Parameter, ParameterDict
+from .parameter import Parameter
+from .parameter_dict import ParameterDict
 
 __all__ = ["Trainer"]
 

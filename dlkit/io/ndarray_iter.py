@@ -43,8 +43,9 @@ def _init_data(data, allow_empty, default_name):
     elif isinstance(data, dict):
         named = sorted(data.items())
     else:
-        raise MXNetError(f"NDArrayIter: {default_name} must be an NDArray, a NumPy array, "
-                         f"a list of them or a dict of them, got {type(data).__name__}")
+        raise MXNetError(f"NDArrayIter: {default_name} must be an NDArray, a NumPy "
+                         "array, a list of them or a dict of them, got "
+                         f"{type(data).__name__}")
     result = []
     for name, value in named:
         if isinstance(value, NDArray):
@@ -52,8 +53,8 @@ def _init_data(data, allow_empty, default_name):
         elif isinstance(value, (np.ndarray, list)):
             result.append((name, array(value)))
         else:
-            raise MXNetError(f"NDArrayIter: {name!r} must be an NDArray or a NumPy array, "
-                             f"got {type(value).__name__}")
+            raise MXNetError(f"NDArrayIter: {name!r} must be an NDArray or a NumPy "
+                             f"array, got {type(value).__name__}")
     return result
 
 
@@ -118,8 +119,8 @@ class NDArrayIter(DataIter):
     def _check_lengths(self):
         lengths = {name: value.shape[0] for name, value in self.data + self.label}
         if len(set(lengths.values())) > 1:
-            raise MXNetError(f"NDArrayIter: all data and labels must have the same number "
-                             f"of samples (first axis), got {lengths}")
+            raise MXNetError("NDArrayIter: all data and labels must have the same "
+                             f"number of samples (first axis), got {lengths}")
         return next(iter(lengths.values()))
 
     def _shuffle_data(self):
@@ -168,7 +169,8 @@ class NDArrayIter(DataIter):
             return False
         self.cursor += self.batch_size
         incomplete = self.cursor + self.batch_size > self.num_data
-        if self.cursor >= self.num_data or (incomplete and self.last_batch_handle != "pad"):
+        drop_incomplete = incomplete and self.last_batch_handle != "pad"
+        if self.cursor >= self.num_data or drop_incomplete:
             self._finished = True
             return False
         return True
@@ -180,7 +182,8 @@ class NDArrayIter(DataIter):
                          index=None)
 
     def _batch(self, named, offset):
-        """The current batch of each array; ``offset`` finds its leftover in the cache."""
+        """The current batch of each array (``offset``: where ``named`` starts in the
+        roll-over cache, which holds data then labels)."""
         batches = []
         for position, (_, value) in enumerate(named):
             if self.cursor < 0:  # roll_over: leftover of last epoch + start of this one
@@ -188,7 +191,8 @@ class NDArrayIter(DataIter):
                 tail = _slice(value, 0, self.cursor + self.batch_size)
                 batches.append(_concat(head, tail))
             elif self.cursor + self.batch_size <= self.num_data:
-                batches.append(_slice(value, self.cursor, self.cursor + self.batch_size))
+                stop = self.cursor + self.batch_size
+                batches.append(_slice(value, self.cursor, stop))
             else:  # pad: wrap around to the first samples
                 wrapped = (self.cursor + np.arange(self.batch_size)) % self.num_data
                 batches.append(_rows(value, wrapped))
@@ -201,8 +205,9 @@ class NDArrayIter(DataIter):
         return self._batch(self.label, len(self.data))
 
     def getpad(self):
-        if self.last_batch_handle == "pad" and self.cursor + self.batch_size > self.num_data:
-            return self.cursor + self.batch_size - self.num_data
+        overflow = self.cursor + self.batch_size - self.num_data
+        if self.last_batch_handle == "pad" and overflow > 0:
+            return overflow
         if self.last_batch_handle == "roll_over" and -self.batch_size < self.cursor < 0:
             return -self.cursor
         return 0

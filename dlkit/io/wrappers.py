@@ -22,7 +22,8 @@ class ResizeIter(DataIter):
 
     Example
     -------
-    >>> it = mx.io.ResizeIter(mx.io.NDArrayIter(np.zeros((10, 2)), batch_size=4), size=5)
+    >>> inner = mx.io.NDArrayIter(np.zeros((10, 2)), batch_size=4)
+    >>> it = mx.io.ResizeIter(inner, size=5)
     >>> len(list(it))
     5
     """
@@ -107,8 +108,8 @@ class PrefetchingIter(DataIter):
         self._queue = queue.Queue(maxsize=1)
         self._stop = threading.Event()
         self._ended = False
-        self._thread = threading.Thread(target=self._read, args=(self._queue, self._stop),
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._read,
+                                        args=(self._queue, self._stop), daemon=True)
         self._thread.start()
 
     def _read(self, batches, stop):
@@ -156,8 +157,9 @@ class PrefetchingIter(DataIter):
             return False
         pads = {batch.pad for batch in item}
         if len(pads) > 1:
-            raise MXNetError(f"PrefetchingIter: the iterators padded their batches "
-                             f"differently ({sorted(pads)}); give them the same data size")
+            raise MXNetError("PrefetchingIter: the iterators padded their batches "
+                             f"differently ({sorted(pads)}); give them the same data "
+                             "size")
         self.current_batch = DataBatch(
             data=[array for batch in item for array in batch.data],
             label=[array for batch in item for array in (batch.label or [])],

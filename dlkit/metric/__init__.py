@@ -1,11 +1,11 @@
 """``mx.metric``: evaluation metrics that accumulate over batches.
 
-``base.py`` holds ``EvalMetric`` (local and global running averages), the registry behind
-``create``, ``CompositeEvalMetric`` and ``CustomMetric``/``np``; ``classification.py`` and
-``regression.py`` hold the concrete metrics.
+``base.py`` holds ``EvalMetric`` (local and global running averages), the registry
+behind ``create``, ``CompositeEvalMetric`` and ``CustomMetric``/``np``;
+``classification.py`` and ``regression.py`` hold the concrete metrics.
 """
-from .base import (CompositeEvalMetric, CustomMetric, EvalMetric, alias, check_label_shapes,
-                   create, np, register)
+from .base import (CompositeEvalMetric, CustomMetric, EvalMetric, alias,
+                   check_label_shapes, create, np, register)
 from .classification import (MCC, F1, Accuracy, CrossEntropy, NegativeLogLikelihood,
                              Perplexity, TopKAccuracy)
 from .regression import MAE, MSE, RMSE, Loss, PearsonCorrelation

@@ -20,8 +20,8 @@ import numpy
 
 from ..ndarray import NDArray
 
-__all__ = ["EvalMetric", "CompositeEvalMetric", "CustomMetric", "np", "create", "register",
-           "alias", "check_label_shapes"]
+__all__ = ["EvalMetric", "CompositeEvalMetric", "CustomMetric", "np", "create",
+           "register", "alias", "check_label_shapes"]
 
 _REGISTRY = {}
 
@@ -68,7 +68,8 @@ def create(metric, *args, **kwargs):
     klass = _REGISTRY.get(metric.lower())
     if klass is None:
         raise ValueError(f"{metric} is not registered. Please register with "
-                         f"metric.register first; registered metrics are {sorted(_REGISTRY)}")
+                         "metric.register first; registered metrics are "
+                         f"{sorted(_REGISTRY)}")
     return klass(*args, **kwargs)
 
 
@@ -119,15 +120,19 @@ class EvalMetric:
         """The constructor arguments, so ``create(**config)`` rebuilds the metric."""
         config = dict(self._kwargs)
         config.update({"metric": self.__class__.__name__, "name": self.name,
-                       "output_names": self.output_names, "label_names": self.label_names})
+                       "output_names": self.output_names,
+                       "label_names": self.label_names})
         return config
 
     def update_dict(self, label, pred):
-        """``update`` from dicts name -> NDArray, picking ``label_names``/``output_names``."""
-        preds = ([pred[name] for name in self.output_names] if self.output_names is not None
-                 else list(pred.values()))
-        labels = ([label[name] for name in self.label_names] if self.label_names is not None
-                  else list(label.values()))
+        """``update`` from dicts name -> NDArray, picking ``label_names`` and
+        ``output_names`` (all values, in order, when those are None)."""
+        preds = list(pred.values())
+        if self.output_names is not None:
+            preds = [pred[name] for name in self.output_names]
+        labels = list(label.values())
+        if self.label_names is not None:
+            labels = [label[name] for name in self.label_names]
         self.update(labels, preds)
 
     def update(self, labels, preds):
@@ -188,7 +193,8 @@ def _pairs(name_value):
 class CompositeEvalMetric(EvalMetric):
     """Several metrics updated together; ``get()`` returns lists of names and values."""
 
-    def __init__(self, metrics=None, name="composite", output_names=None, label_names=None):
+    def __init__(self, metrics=None, name="composite", output_names=None,
+                 label_names=None):
         super().__init__(name, output_names=output_names, label_names=label_names,
                          has_global_stats=True)
         self.metrics = [create(m) for m in (metrics or [])]

@@ -49,12 +49,14 @@ class TopKAccuracy(EvalMetric):
     The name becomes ``top_k_accuracy_<k>``.
     """
 
-    def __init__(self, top_k=1, name="top_k_accuracy", output_names=None, label_names=None):
+    def __init__(self, top_k=1, name="top_k_accuracy", output_names=None,
+                 label_names=None):
         super().__init__(name, top_k=top_k, output_names=output_names,
                          label_names=label_names, has_global_stats=True)
         self.top_k = top_k
         if self.top_k <= 1:
-            raise ValueError(f"Please use Accuracy if top_k is no more than 1 (got {top_k})")
+            raise ValueError("Please use Accuracy if top_k is no more than 1 "
+                             f"(got {top_k})")
         self.name += f"_{self.top_k}"
 
     def update(self, labels, preds):
@@ -161,7 +163,8 @@ class MCC(_BinaryMetric):
     score = staticmethod(_BinaryCounts.matthewscc)
     _one = 1.0
 
-    def __init__(self, name="mcc", output_names=None, label_names=None, average="macro"):
+    def __init__(self, name="mcc", output_names=None, label_names=None,
+                 average="macro"):
         super().__init__(name, output_names, label_names, average)
 
 
@@ -183,8 +186,8 @@ class Perplexity(EvalMetric):
         for label, pred in zip(labels, preds):
             label, pred = _host(label).astype("int64"), _host(pred)
             if label.size != pred.size // pred.shape[self.axis]:
-                raise ValueError(f"Perplexity: labels of shape {label.shape} do not fit "
-                                 f"predictions of shape {pred.shape}")
+                raise ValueError(f"Perplexity: labels of shape {label.shape} do not "
+                                 f"fit predictions of shape {pred.shape}")
             pred = numpy.moveaxis(pred, self.axis, -1).reshape(label.size, -1)
             probs = pred[numpy.arange(label.size), label.ravel()]
             if self.ignore_label is not None:
@@ -211,9 +214,10 @@ class Perplexity(EvalMetric):
 class CrossEntropy(EvalMetric):
     """Mean of ``-log(p[label] + eps)`` over samples; ``preds`` are probabilities."""
 
-    def __init__(self, eps=1e-12, name="cross-entropy", output_names=None, label_names=None):
-        super().__init__(name, eps=eps, output_names=output_names, label_names=label_names,
-                         has_global_stats=True)
+    def __init__(self, eps=1e-12, name="cross-entropy", output_names=None,
+                 label_names=None):
+        super().__init__(name, eps=eps, output_names=output_names,
+                         label_names=label_names, has_global_stats=True)
         self.eps = eps
 
     def update(self, labels, preds):

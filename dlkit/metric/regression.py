@@ -89,7 +89,8 @@ class PearsonCorrelation(EvalMetric):
     def update(self, labels, preds):
         labels, preds = check_label_shapes(labels, preds, True)
         for label, pred in zip(labels, preds):
-            x, y = _host(label).ravel().astype("float64"), _host(pred).ravel().astype("float64")
+            x = _host(label).ravel().astype("float64")
+            y = _host(pred).ravel().astype("float64")
             check_label_shapes(x, y, False, True)
             if self.average == "macro":
                 self._add(numpy.corrcoef(y, x)[0, 1], 1)

@@ -1,1 +1,7 @@
-"""mx.mod (being written)."""
+"""``mx.mod``: Module, the machine that runs a Symbol (bind, init, fit, predict)."""
+from .base_module import BaseModule
+from .bucketing_module import BucketingModule
+from .module import Module
+from .sequential_module import SequentialModule
+
+__all__ = ["BaseModule", "Module", "SequentialModule", "BucketingModule"]

@@ -1,4 +1,5 @@
-"""Neural-network layer operators: activations, normalization, dropout, embedding, softmax.
+"""Neural-network layer operators: activations, normalization, dropout, embedding and
+softmax.
 
 Convolution, pooling and ``FullyConnected`` live in ``conv.py``; this module holds the
 layers around them:
@@ -24,7 +25,7 @@ import math
 
 from ..base import MXNetError
 from .registry import (Bool, Choice, Dtype, Example, Float, Int, Op, OptionalFloat, Shape,
-                       register_op, same_dtype, same_shape, shape_error, unbroadcast)
+                       register_op, same_dtype, same_shape, shape_error)
 from .rng import generator
 
 
@@ -87,12 +88,12 @@ def _standardize_backward(x_hat, inv_std, x_hat_grad, axes):
 
 def _erf(xp, x):
     """Error function (neither NumPy nor CuPy has one): Abramowitz & Stegun 7.1.26,
-    absolute error below 1.5e-7, which is float32's resolution."""
+    absolute error below 1.5e-7, about float32's resolution."""
     sign = xp.sign(x)
     z = xp.abs(x)
     t = 1 / (1 + 0.3275911 * z)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741
-                                                        + t * (-1.453152027 + t * 1.061405429))))
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (
+        1.421413741 + t * (-1.453152027 + t * 1.061405429))))
     return sign * (1 - poly * xp.exp(-z * z))
 
 
@@ -184,14 +185,17 @@ class LeakyReLU(Op):
         if act_type != "prelu" or data is None:
             return list(in_shapes), [data] * count
         if len(data) < 2:
-            raise shape_error(self, f"prelu needs data with a channel axis 1, got shape "
-                                    f"{tuple(data)}")
-        in_shapes = _vector_shapes(self, data, 1, in_shapes, {1: "gamma"}, allow_one=True)
+            raise shape_error(self, f"prelu needs data with a channel axis 1, got "
+                                    f"shape {tuple(data)}")
+        in_shapes = _vector_shapes(self, data, 1, in_shapes, {1: "gamma"},
+                                   allow_one=True)
         return in_shapes, [data]
 
     def forward(self, xp, data, gamma=None, *,
-                act_type: Choice("elu", "gelu", "leaky", "prelu", "rrelu", "selu") = "leaky",
-                slope: Float = 0.25, lower_bound: Float = 0.125, upper_bound: Float = 0.334,
+                act_type: Choice("elu", "gelu", "leaky", "prelu", "rrelu",
+                                 "selu") = "leaky",
+                slope: Float = 0.25, lower_bound: Float = 0.125,
+                upper_bound: Float = 0.334,
                 is_train=False):
         positive = data > 0
         if act_type == "leaky":
@@ -222,9 +226,11 @@ class LeakyReLU(Op):
         if act_type == "leaky":
             return [out_grad * xp.where(positive, 1, slope).astype(x.dtype)]
         if act_type == "elu":
-            return [out_grad * xp.where(positive, 1, y + slope)]   # y + slope = slope e^x
+            # for x < 0, y + slope = slope * e^x, the derivative
+            return [out_grad * xp.where(positive, 1, y + slope)]
         if act_type == "selu":
-            return [out_grad * xp.where(positive, SELU_LAMBDA, y + SELU_LAMBDA * SELU_ALPHA)]
+            negative_slope = y + SELU_LAMBDA * SELU_ALPHA      # lambda alpha e^x
+            return [out_grad * xp.where(positive, SELU_LAMBDA, negative_slope)]
         if act_type == "gelu":
             # d/dx x Phi(x) = Phi(x) + x phi(x), phi the standard normal density
             cdf = 0.5 * (1 + _erf(xp, x / math.sqrt(2)))
@@ -262,7 +268,7 @@ class BatchNorm(Op):
     ``fix_gamma=False``); the hidden outputs are the mean and the *inverse standard
     deviation* ``1 / sqrt(var + eps)``, although MXNet names the second one ``var``.
     They are visible with ``output_mean_var=True``; gradients arriving at them are
-    ignored, as in MXNet. ``cudnn_off`` and the calibration ranges are accepted and unused.
+    ignored, as in MXNet. ``cudnn_off`` and the calibration ranges are accepted, unused.
 
     Differs from MXNet: MXNet's CPU kernel applies the moving-statistics update during
     ``backward`` (its GPU kernel during forward); dlkit updates during the training
@@ -273,17 +279,17 @@ class BatchNorm(Op):
     name = "BatchNorm"
     aux_names = ("moving_mean", "moving_var")
     train_aware = True
-    examples = [Example(shapes=[(4, 3, 2), (3,), (3,), (3,), (3,)], low=0.2,
+    examples = [Example(shapes=[(4, 3, 2)] + [(3,)] * 4, low=0.2,
                         attrs={"fix_gamma": False}, is_train=is_train)
                 for is_train in (True, False)]
-    examples += [Example(shapes=[(4, 3), (3,), (3,), (3,), (3,)], low=0.2, is_train=True),
-                 Example(shapes=[(2, 3, 4), (4,), (4,), (4,), (4,)], low=0.2, is_train=True,
+    examples += [Example(shapes=[(4, 3)] + [(3,)] * 4, low=0.2, is_train=True),
+                 Example(shapes=[(2, 3, 4)] + [(4,)] * 4, low=0.2, is_train=True,
                          attrs={"axis": -1, "fix_gamma": False}),
-                 Example(shapes=[(4, 3), (3,), (3,), (3,), (3,)], low=0.2, is_train=True,
+                 Example(shapes=[(4, 3)] + [(3,)] * 4, low=0.2, is_train=True,
                          attrs={"use_global_stats": True, "fix_gamma": False}),
-                 Example(shapes=[(4, 3), (3,), (3,), (3,), (3,)], low=0.2, is_train=True,
+                 Example(shapes=[(4, 3)] + [(3,)] * 4, low=0.2, is_train=True,
                          attrs={"output_mean_var": True}, grad=False,
-                         reason="gradients arriving at the mean/var outputs are ignored")]
+                         reason="gradients arriving at mean/var outputs are ignored")]
 
     def num_outputs(self, attrs):
         return 3
@@ -308,15 +314,18 @@ class BatchNorm(Op):
                 eps: Float = 1e-3, momentum: Float = 0.9, fix_gamma: Bool = True,
                 use_global_stats: Bool = False, output_mean_var: Bool = False,
                 axis: Int = 1, cudnn_off: Bool = False,
-                min_calib_range: OptionalFloat = None, max_calib_range: OptionalFloat = None,
+                min_calib_range: OptionalFloat = None,
+                max_calib_range: OptionalFloat = None,
                 is_train=False):
         axis = axis % data.ndim
         view = _channel_view(data.ndim, axis)
         if is_train and not use_global_stats:
             other_axes = tuple(index for index in range(data.ndim) if index != axis)
             mean, var = _moments(data, other_axes)
-            moving_mean[...] = momentum * moving_mean + (1 - momentum) * mean.reshape(-1)
-            moving_var[...] = momentum * moving_var + (1 - momentum) * var.reshape(-1)
+            mean_update = (1 - momentum) * mean.reshape(-1)
+            var_update = (1 - momentum) * var.reshape(-1)
+            moving_mean[...] = momentum * moving_mean + mean_update
+            moving_var[...] = momentum * moving_var + var_update
         else:
             mean, var = moving_mean.reshape(view), moving_var.reshape(view)
         inv_std = 1 / xp.sqrt(var + eps)
@@ -336,7 +345,8 @@ class BatchNorm(Op):
         x_hat = (data - outputs[1].reshape(view)) * inv_std
         scale = 1 if fix_gamma else gamma.reshape(view)
         if is_train and not use_global_stats:
-            data_grad = _standardize_backward(x_hat, inv_std, out_grad * scale, other_axes)
+            data_grad = _standardize_backward(x_hat, inv_std, out_grad * scale,
+                                              other_axes)
         else:
             data_grad = out_grad * scale * inv_std   # statistics are constants here
         if fix_gamma:
@@ -504,7 +514,8 @@ class Dropout(Op):
     random = True
     infer_type = same_dtype
     examples = [Example(shapes=[(4, 5)], is_train=True),
-                Example(shapes=[(3, 4, 2)], attrs={"p": 0.3, "axes": (1,)}, is_train=True),
+                Example(shapes=[(3, 4, 2)], attrs={"p": 0.3, "axes": (1,)},
+                        is_train=True),
                 Example(shapes=[(4, 5)]),
                 Example(shapes=[(4, 5)], attrs={"mode": "always", "p": 0.2})]
 
@@ -553,16 +564,18 @@ class Embedding(Op):
     still returns a dense gradient.
     """
     name = "Embedding"
-    examples = [Example(shapes=[(2, 3), (5, 4)], attrs={"input_dim": 5, "output_dim": 4},
+    examples = [Example(shapes=[(2, 3), (5, 4)],
+                        attrs={"input_dim": 5, "output_dim": 4},
                         values={"data": [[0, 4, 1], [1, 1, 3]]})]
 
     def infer_shape(self, in_shapes, *, input_dim, output_dim, **attrs):
         data, weight = in_shapes
         expected = (input_dim, output_dim)
         if weight is not None and (len(weight) != 2 or any(
-                dim is not None and dim != want for dim, want in zip(weight, expected))):
-            raise shape_error(self, f"weight has shape {tuple(weight)} but input_dim="
-                                    f"{input_dim}, output_dim={output_dim} need {expected}")
+                dim not in (None, want) for dim, want in zip(weight, expected))):
+            raise shape_error(self, f"weight has shape {tuple(weight)} but "
+                                    f"input_dim={input_dim}, output_dim={output_dim} "
+                                    f"need {expected}")
         out = None if data is None else tuple(data) + (output_dim,)
         return [data, expected], [out]
 
@@ -575,12 +588,14 @@ class Embedding(Op):
         indices = xp.clip(data.astype("int64"), 0, input_dim - 1)
         return weight[indices]
 
-    def backward(self, xp, inputs, outputs, out_grads, *, input_dim, output_dim, **attrs):
+    def backward(self, xp, inputs, outputs, out_grads, *, input_dim, output_dim,
+                 **attrs):
         data, weight = inputs
         indices = xp.clip(data.astype("int64"), 0, input_dim - 1)
         weight_grad = xp.zeros_like(weight)
-        # add.at accumulates repeated indices; weight_grad[indices] += ... would keep one
-        xp.add.at(weight_grad, indices.reshape(-1), out_grads[0].reshape(-1, output_dim))
+        # add.at accumulates repeated indices (weight_grad[indices] += ... keeps one)
+        rows = out_grads[0].reshape(-1, output_dim)
+        xp.add.at(weight_grad, indices.reshape(-1), rows)
         return [None, weight_grad]
 
 
@@ -608,8 +623,8 @@ def _softmax_grad(y, out_grad, axis, temperature):
 
 def _check_float(op, dtype):
     if dtype is not None and not str(dtype).startswith(("float", "bfloat")):
-        raise MXNetError(f"operator {op.name}: data must be floating point, got {dtype}; "
-                         f"convert it with astype('float32')")
+        raise MXNetError(f"operator {op.name}: data must be floating point, got "
+                         f"{dtype}; convert it with astype('float32')")
 
 
 class _SoftmaxFamily(Op):
@@ -657,7 +672,8 @@ class Softmax(_SoftmaxFamily):
         data = data.astype(dtype) if dtype else data
         keep = None
         if use_length:
-            positions = xp.arange(data.shape[axis]).reshape(_channel_view(data.ndim, axis))
+            positions = xp.arange(data.shape[axis])
+            positions = positions.reshape(_channel_view(data.ndim, axis))
             keep = positions < xp.expand_dims(length, axis)
         return _softmax(xp, data, axis, temperature, keep)
 
@@ -682,7 +698,7 @@ class LogSoftmax(_SoftmaxFamily):
                 dtype: Dtype = None, use_length: Bool = False):
         if use_length:
             raise MXNetError("operator log_softmax: use_length=True is not supported; "
-                             "mask the data or use softmax(data, length, use_length=True)")
+                             "mask the data or use softmax with use_length=True")
         _check_float(self, data.dtype.name)
         data = data.astype(dtype) if dtype else data
         scaled = data / temperature if temperature is not None else data
@@ -692,7 +708,8 @@ class LogSoftmax(_SoftmaxFamily):
     def backward(self, xp, inputs, outputs, out_grads, *, axis, temperature, **attrs):
         # y = log p: dx = (dy - p * sum(dy)) / T with p = exp(y)
         out_grad = out_grads[0]
-        data_grad = out_grad - xp.exp(outputs[0]) * out_grad.sum(axis=axis, keepdims=True)
+        total = out_grad.sum(axis=axis, keepdims=True)
+        data_grad = out_grad - xp.exp(outputs[0]) * total
         if temperature is not None:
             data_grad = data_grad / temperature
         return [data_grad.astype(inputs[0].dtype)]

@@ -10,4 +10,5 @@ from .optimizer import Optimizer, Updater, create, get_updater, register
 from .sgd import NAG, SGD, Signum
 
 __all__ = ["Optimizer", "Updater", "create", "get_updater", "register", "SGD", "NAG",
-           "Signum", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "Adamax", "Nadam", "Ftrl"]
+           "Signum", "AdaGrad", "RMSProp", "AdaDelta", "Adam", "Adamax", "Nadam",
+           "Ftrl"]

@@ -170,7 +170,8 @@ class Adam(Optimizer):
         return _zeros(weight, 2)  # (mean, variance)
 
     def update(self, index, weight, grad, state):
-        # t = step count;  lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t)  (bias correction)
+        # t = step count;  lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t)  (bias
+        # correction of the zero-initialised moments)
         # g = clip(rescale_grad * grad + wd * w)
         # m = beta1 * m + (1 - beta1) * g;  v = beta2 * v + (1 - beta2) * g^2
         # w = w - lr_t * m / (sqrt(v) + epsilon)
@@ -208,7 +209,8 @@ class Adamax(Optimizer):
 
     def update(self, index, weight, grad, state):
         # g = clip(rescale_grad * grad + wd * w);  lr_t = lr / (1 - beta1^t)
-        # m = beta1 * m + (1 - beta1) * g;  u = max(beta2 * u, |g|);  w = w - lr_t * m / u
+        # m = beta1 * m + (1 - beta1) * g;  u = max(beta2 * u, |g|)
+        # w = w - lr_t * m / u
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
         t = self._index_update_count[index]
@@ -253,9 +255,11 @@ class Nadam(Optimizer):
         return _zeros(weight, 2)  # (mean, variance)
 
     def update(self, index, weight, grad, state):
-        # mu_t = beta1 * (1 - 0.5 * 0.96^(t * schedule_decay)); prod_t = prod of mu_1..mu_t
+        # mu_t = beta1 * (1 - 0.5 * 0.96^(t * schedule_decay))
+        # prod_t = mu_1 * ... * mu_t
         # m, v as in Adam;  g' = g / (1 - prod_t);  m' = m / (1 - prod_t * mu_{t+1})
-        # v' = v / (1 - beta2^t);  w = w - lr * ((1 - mu_t) g' + mu_{t+1} m') / (sqrt(v') + eps)
+        # v' = v / (1 - beta2^t)
+        # w = w - lr * ((1 - mu_t) g' + mu_{t+1} m') / (sqrt(v') + eps)
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
         t = self._index_update_count[index]
@@ -263,7 +267,8 @@ class Nadam(Optimizer):
         w, m, v = weight._data, state[0]._data, state[1]._data
         g = self._clip(xp, self.rescale_grad * grad._data + wd * w)
         momentum_t = self.beta1 * (1.0 - 0.5 * 0.96 ** (t * self.schedule_decay))
-        momentum_next = self.beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * self.schedule_decay))
+        decay = self.schedule_decay
+        momentum_next = self.beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * decay))
         self.m_schedule = self.m_schedule * momentum_t
         m_schedule_next = self.m_schedule * momentum_next
         m[...] = self.beta1 * m + (1.0 - self.beta1) * g
@@ -310,4 +315,5 @@ class Ftrl(Optimizer):
         z[...] = z + g - (xp.sqrt(n + g * g) - xp.sqrt(n)) * w / lr
         n[...] = n + g * g
         active = xp.abs(z) > self.lamda1
-        w[...] = (xp.sign(z) * self.lamda1 - z) / ((self.beta + xp.sqrt(n)) / lr + wd) * active
+        denominator = (self.beta + xp.sqrt(n)) / lr + wd
+        w[...] = (xp.sign(z) * self.lamda1 - z) / denominator * active

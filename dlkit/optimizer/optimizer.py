@@ -5,13 +5,13 @@ the KVStore all drive it the same way::
 
     optimizer = mx.optimizer.create("sgd", learning_rate=0.1, momentum=0.9)
     state = optimizer.create_state(index, weight)     # once per weight: momentum, ...
-    optimizer.update(index, weight, grad, state)      # every step: weight changes in place
+    optimizer.update(index, weight, grad, state)      # every step: weight changes
 
 ``update`` first counts the step for ``index`` (``num_update`` is the largest count, the
 clock of the learning-rate scheduler), then asks ``_get_lr(index)`` / ``_get_wd(index)``
-for this weight's rate and decay (global value times a per-name multiplier), then applies
-the rule of the subclass. Each subclass's ``update`` works directly on the NumPy/CuPy
-arrays inside the NDArrays, as MXNet's fused update operators do in C++.
+for this weight's rate and decay (global value times a per-name multiplier), then
+applies the rule of the subclass. Each subclass's ``update`` works directly on the
+NumPy/CuPy arrays inside the NDArrays, as MXNet's fused update operators do in C++.
 
 An ``Updater`` (``get_updater``) remembers one state per index, so a caller only says
 ``updater(index, grad, weight)``. That is what runs when ``update_on_kvstore`` is off.
@@ -60,9 +60,9 @@ class Optimizer:
     """
     opt_registry = {}
 
-    def __init__(self, rescale_grad=1.0, param_idx2name=None, wd=0.0, clip_gradient=None,
-                 learning_rate=None, lr_scheduler=None, sym=None, begin_num_update=0,
-                 multi_precision=False, param_dict=None):
+    def __init__(self, rescale_grad=1.0, param_idx2name=None, wd=0.0,
+                 clip_gradient=None, learning_rate=None, lr_scheduler=None, sym=None,
+                 begin_num_update=0, multi_precision=False, param_dict=None):
         self.rescale_grad = rescale_grad
         self.lr_scheduler = lr_scheduler
         if lr_scheduler is None and learning_rate is None:
@@ -70,8 +70,8 @@ class Optimizer:
         self.lr = learning_rate
         if lr_scheduler is not None and learning_rate is not None:
             if lr_scheduler.base_lr != learning_rate:
-                logging.warning("learning rate from ``lr_scheduler`` has been overwritten "
-                                "by ``learning_rate`` in optimizer.")
+                logging.warning("learning rate from ``lr_scheduler`` has been "
+                                "overwritten by ``learning_rate`` in optimizer.")
                 lr_scheduler.base_lr = learning_rate
         self.wd = wd
         self.lr_mult = {}
@@ -84,10 +84,13 @@ class Optimizer:
         if param_idx2name is None:
             param_idx2name = {}
         if not isinstance(param_idx2name, dict):
-            raise MXNetError("Optimizer: param_idx2name must be a dict mapping index to "
-                             f"parameter name, got {type(param_idx2name).__name__}")
+            raise MXNetError("Optimizer: param_idx2name must be a dict mapping index "
+                             "to parameter name, got "
+                             f"{type(param_idx2name).__name__}")
         self.idx2name = dict(param_idx2name)
-        self.sym_info = (sym.attr_dict(), sym.list_arguments()) if sym is not None else ()
+        self.sym_info = ()
+        if sym is not None:
+            self.sym_info = (sym.attr_dict(), sym.list_arguments())
         self.param_dict = param_dict if param_dict else {}
         self.set_lr_mult({})
         self.set_wd_mult({})
@@ -98,8 +101,8 @@ class Optimizer:
         """Register an optimizer class under its lower-cased class name."""
         name = klass.__name__.lower()
         if name in Optimizer.opt_registry:
-            warnings.warn(f"WARNING: New optimizer {klass.__module__}.{klass.__name__} is "
-                          f"overriding existing optimizer {name}")
+            warnings.warn(f"WARNING: New optimizer {klass.__module__}.{klass.__name__} "
+                          f"is overriding existing optimizer {name}")
         Optimizer.opt_registry[name] = klass
         return klass
 
@@ -114,12 +117,12 @@ class Optimizer:
 
     # ---- states ----
     def create_state(self, index, weight):
-        """The auxiliary state of one weight (momentum, moments ...); None when stateless."""
+        """The auxiliary state of one weight (momentum, moments ...), or None."""
         return None
 
     def create_state_multi_precision(self, index, weight):
-        """Like ``create_state``; for float16 weights with ``multi_precision`` the state is
-        ``(float32 master copy of the weight, state of that copy)``."""
+        """Like ``create_state``; for float16 weights with ``multi_precision`` the
+        state is ``(float32 master copy of the weight, state of that copy)``."""
         if self.multi_precision and weight.dtype == np.float16:
             master = weight.astype(np.float32)
             return (master, self.create_state(index, master))
@@ -154,9 +157,9 @@ class Optimizer:
         """Set a new learning rate; an error when a scheduler owns the rate."""
         if self.lr_scheduler is not None:
             raise UserWarning("LRScheduler of the optimizer has already been defined. "
-                              "Note that set_learning_rate can mutate the value of the "
-                              "learning rate of the optimizer only when the LRScheduler "
-                              "of the optimizer is undefined.")
+                              "Note that set_learning_rate can mutate the value of "
+                              "the learning rate of the optimizer only when the "
+                              "LRScheduler of the optimizer is undefined.")
         self.lr = lr
 
     def set_lr_mult(self, args_lr_mult):
@@ -208,6 +211,14 @@ class Optimizer:
             return lr * self.lr_mult.get(self.idx2name[index], 1.0)
         return lr
 
+    def _get_lrs(self, indices):
+        """``_get_lr`` of each index in a list."""
+        return [self._get_lr(index) for index in indices]
+
+    def _get_wds(self, indices):
+        """``_get_wd`` of each index in a list."""
+        return [self._get_wd(index) for index in indices]
+
     def _get_wd(self, index):
         """Weight decay of weight ``index``: the global decay times its multiplier."""
         wd = self.wd
@@ -235,9 +246,9 @@ def create(name, **kwargs):
     return Optimizer.create_optimizer(name, **kwargs)
 
 
-# ----------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------
 # Updater and its safe state format.
-# ----------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------
 class Updater:
     """Applies an optimizer to many weights, keeping one state per index.
 
@@ -260,10 +271,12 @@ class Updater:
                 self(one_index, one_grad, one_weight)
             return
         if index not in self.states:
-            self.states[index] = self.optimizer.create_state_multi_precision(index, weight)
+            optimizer = self.optimizer
+            self.states[index] = optimizer.create_state_multi_precision(index, weight)
             self.states_synced[index] = True
         elif not self.states_synced[index]:
-            self.states[index] = self.sync_state_context(self.states[index], weight.context)
+            state = self.states[index]
+            self.states[index] = self.sync_state_context(state, weight.context)
             self.states_synced[index] = True
         self.optimizer.update_multi_precision(index, weight, grad, self.states[index])
 

@@ -28,8 +28,8 @@ FORMAT = "dlkit-optimizer-states-1"
 def dumps(states, optimizer=None):
     """Serialise ``{index: state}`` (and optionally the optimizer) to bytes."""
     arrays = {}
-    meta = {"format": FORMAT,
-            "states": [[_encode_key(k), _encode_state(v, arrays)] for k, v in states.items()]}
+    encoded = [[_encode_key(k), _encode_state(v, arrays)] for k, v in states.items()]
+    meta = {"format": FORMAT, "states": encoded}
     if optimizer is not None:
         meta["optimizer"] = _encode_object(optimizer)
     meta_bytes = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
@@ -44,8 +44,9 @@ def loads(data):
         archive = np.load(io.BytesIO(data), allow_pickle=False)
         meta = json.loads(bytes(archive["__meta__"]).decode("utf-8"))
     except (ValueError, KeyError, OSError) as error:
-        raise MXNetError("set_states: these bytes are not dlkit optimizer states (MXNet's "
-                         f"pickled states cannot be loaded): {error}") from None
+        raise MXNetError("set_states: these bytes are not dlkit optimizer states "
+                         "(MXNet's pickled states cannot be loaded): "
+                         f"{error}") from None
     if meta.get("format") != FORMAT:
         raise MXNetError(f"set_states: unknown state format {meta.get('format')!r}")
     result = {"states": {_decode_key(k): _decode_state(v, archive)
@@ -56,7 +57,9 @@ def loads(data):
 
 
 def _encode_key(key):
-    return ["int", int(key)] if isinstance(key, (int, np.integer)) else ["str", str(key)]
+    if isinstance(key, (int, np.integer)):
+        return ["int", int(key)]
+    return ["str", str(key)]
 
 
 def _decode_key(pair):
@@ -126,7 +129,8 @@ def _encode_object(obj):
 def _decode_object(encoded, registry):
     klass = registry.get(encoded["class"])
     if klass is None:
-        raise MXNetError(f"set_states: unknown class {encoded['class']!r} in saved states")
+        raise MXNetError(f"set_states: unknown class {encoded['class']!r} in the "
+                         "saved states")
     obj = klass.__new__(klass)
     obj.__dict__.update({k: _unplain(v) for k, v in encoded["settings"].items()})
     if isinstance(obj, Optimizer):
@@ -134,9 +138,11 @@ def _decode_object(encoded, registry):
         obj.sym_info = ()
         obj.lr_scheduler = None
         if "lr_scheduler" in encoded:
-            obj.lr_scheduler = _decode_object(encoded["lr_scheduler"], _scheduler_classes())
+            scheduler = encoded["lr_scheduler"]
+            obj.lr_scheduler = _decode_object(scheduler, _scheduler_classes())
     return obj
 
 
 def _scheduler_classes():
-    return {name.lower(): getattr(_lr_scheduler, name) for name in _lr_scheduler.__all__}
+    names = _lr_scheduler.__all__
+    return {name.lower(): getattr(_lr_scheduler, name) for name in names}

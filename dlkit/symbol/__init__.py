@@ -10,7 +10,8 @@ import numbers as _numbers
 from .. import ops as _ops  # noqa: F401  (registers every operator)
 from .json import load, load_json
 from .register import public_functions as _public_functions
-from .symbol import Group, Symbol, Variable, apply_op as _apply_op, var
+from .create import Group, Variable, var
+from .symbol import Symbol, apply_op as _apply_op
 
 __all__ = ["Symbol", "Variable", "var", "Group", "load", "load_json", "maximum",
            "minimum", "pow", "power", "hypot"]

@@ -9,7 +9,7 @@ import inspect
 
 from ..ndarray.register import _describe_attrs, _signature
 from ..ops.registry import list_ops
-from .symbol import create
+from .create import create
 
 __all__ = ["make_function", "public_functions"]
 

@@ -1,9 +1,9 @@
 """Golden batches of mx.io.NDArrayIter for every last_batch_handle (MXNet 1.9.1).
 
-The arrays are small integers, so the batches are stored as JSON lists; the test rebuilds
-the same DATA, LABEL and DATA2. Each case iterates three epochs (``reset`` in between,
-which matters for roll_over) and stores every batch's data, label, pad and index.
-See README.md for how to run it.
+The arrays are small integers, so the batches are stored as JSON lists; the test
+rebuilds the same DATA, LABEL and DATA2. Each case iterates three epochs (``reset`` in
+between, which matters for roll_over) and stores every batch's data, label, pad and
+index. See README.md for how to run it.
 """
 import json
 import os
@@ -56,9 +56,10 @@ for form, (make_data, make_label) in FORMS.items():
 batch = mx.io.DataBatch([mx.nd.ones((3, 4))], [mx.nd.ones((3,))], pad=1)
 desc = mx.io.DataDesc("data", (3, 4))
 golden.add({"id": "text", "batch": str(batch), "desc": repr(desc),
-            "batch_axis": [mx.io.DataDesc.get_batch_axis(l) for l in [None, "NCHW", "TNC"]],
-            "get_list": describe(mx.io.DataDesc.get_list([("a", (1, 2)), ("b", (3,))],
-                                                         [("a", np.int32), ("b", np.float16)]))})
+            "batch_axis": [mx.io.DataDesc.get_batch_axis(layout)
+                           for layout in [None, "NCHW", "TNC"]],
+            "get_list": describe(mx.io.DataDesc.get_list(
+                [("a", (1, 2)), ("b", (3,))], [("a", np.int32), ("b", np.float16)]))})
 
 resize = mx.io.ResizeIter(mx.io.NDArrayIter(DATA, LABEL, batch_size=4), size=5)
 golden.add({"id": "resize", "labels": [[float(v) for v in b.label[0].asnumpy()]

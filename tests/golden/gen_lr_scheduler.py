@@ -1,4 +1,4 @@
-"""Golden learning rates of every scheduler over a run of steps (MXNet 1.9.1; README.md)."""
+"""Golden learning rates of every scheduler over 31 steps (MXNet 1.9.1; README.md)."""
 import logging
 
 import mxnet as mx
@@ -9,7 +9,8 @@ golden = GoldenWriter("lr_scheduler")
 STEPS = list(range(0, 31))
 CONFIGS = [
     ("FactorScheduler", {"step": 5, "factor": 0.5}),
-    ("FactorScheduler", {"step": 3, "factor": 0.1, "stop_factor_lr": 1e-4, "base_lr": 1.0}),
+    ("FactorScheduler", {"step": 3, "factor": 0.1, "stop_factor_lr": 1e-4,
+                         "base_lr": 1.0}),
     ("FactorScheduler", {"step": 4, "factor": 0.9, "base_lr": 0.5, "warmup_steps": 6,
                          "warmup_begin_lr": 0.1}),
     ("FactorScheduler", {"step": 4, "factor": 0.9, "base_lr": 0.5, "warmup_steps": 6,

@@ -46,13 +46,17 @@ def batches(kind):
 
 
 CONFIGS = [
-    ("acc", {}, "class"), ("acc", {}, "two_outputs"), ("accuracy", {"axis": 1}, "binary"),
-    ("top_k_accuracy", {"top_k": 2}, "class"), ("top_k_accuracy", {"top_k": 3}, "class"),
+    ("acc", {}, "class"), ("acc", {}, "two_outputs"),
+    ("accuracy", {"axis": 1}, "binary"),
+    ("top_k_accuracy", {"top_k": 2}, "class"),
+    ("top_k_accuracy", {"top_k": 3}, "class"),
     ("f1", {}, "binary"), ("f1", {"average": "micro"}, "binary"),
     ("mcc", {}, "binary"), ("mcc", {"average": "micro"}, "binary"),
-    ("perplexity", {"ignore_label": None}, "seq"), ("perplexity", {"ignore_label": 0}, "seq"),
+    ("perplexity", {"ignore_label": None}, "seq"),
+    ("perplexity", {"ignore_label": 0}, "seq"),
     ("mae", {}, "regression"), ("mse", {}, "regression"), ("rmse", {}, "regression"),
-    ("mae", {}, "regression2d"), ("mse", {}, "regression2d"), ("rmse", {}, "regression2d"),
+    ("mae", {}, "regression2d"), ("mse", {}, "regression2d"),
+    ("rmse", {}, "regression2d"),
     ("ce", {}, "class"), ("ce", {"eps": 0.1}, "class"), ("nll_loss", {}, "class"),
     ("pearsonr", {}, "regression"), ("pearsonr", {"average": "micro"}, "regression"),
     ("pearsonr", {}, "regression2d"),
@@ -77,10 +81,11 @@ for index, (name, kwargs, kind) in enumerate(CONFIGS):
     data = batches(kind)
     keys = []
     for b, (labels, preds) in enumerate(data):
-        keys.append([golden.add_array(f"{case_id}/{b}/label/{i}", a)
-                     for i, a in enumerate(labels)])
-        keys[-1] = {"labels": keys[-1], "preds": [golden.add_array(f"{case_id}/{b}/pred/{i}", a)
-                                                  for i, a in enumerate(preds)]}
+        prefix = f"{case_id}/{b}"
+        keys.append({"labels": [golden.add_array(f"{prefix}/label/{i}", a)
+                                for i, a in enumerate(labels)],
+                     "preds": [golden.add_array(f"{prefix}/pred/{i}", a)
+                               for i, a in enumerate(preds)]})
     gets = []
     for labels, preds in data[:2]:
         metric.update(nd_list(labels), nd_list(preds))
@@ -89,7 +94,8 @@ for index, (name, kwargs, kind) in enumerate(CONFIGS):
     metric.update(nd_list(data[2][0]), nd_list(data[2][1]))
     golden.add({"id": case_id, "name": name, "kwargs": kwargs, "batches": keys,
                 "gets": gets, "after_reset_local": plain(metric.get()),
-                "global": plain(metric.get_global()), "num_inst": plain(metric.num_inst),
+                "global": plain(metric.get_global()),
+                "num_inst": plain(metric.num_inst),
                 "global_num_inst": plain(metric.global_num_inst)})
 
 
@@ -112,7 +118,8 @@ for index, (feval, extra) in enumerate([(custom_feval, False), (pair_feval, Fals
 
 composite = mx.metric.create(["acc", "ce", mx.metric.TopKAccuracy(top_k=2)])
 composite.update(nd_list(labels), nd_list(preds))
-golden.add({"id": "composite", "labels": [golden.add_array("composite/label", labels[0])],
+golden.add({"id": "composite",
+            "labels": [golden.add_array("composite/label", labels[0])],
             "preds": [golden.add_array("composite/pred", preds[0])],
             "get": plain(composite.get()),
             "name_value": plain(composite.get_name_value())})

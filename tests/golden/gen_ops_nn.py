@@ -18,8 +18,8 @@ def uniform(shape, low=-1.0, high=1.0):
 
 # ---- activations ----
 for act_type in ["relu", "sigmoid", "tanh", "softrelu", "softsign"]:
-    golden.op_case(f"Activation_{act_type}", "Activation", {"data": uniform((3, 4), -3, 3)},
-                   {"act_type": act_type})
+    golden.op_case(f"Activation_{act_type}", "Activation",
+                   {"data": uniform((3, 4), -3, 3)}, {"act_type": act_type})
 for act_type, attrs in [("leaky", {}), ("elu", {"slope": 0.3}), ("gelu", {})]:
     golden.op_case(f"LeakyReLU_{act_type}", "LeakyReLU", {"data": uniform((3, 4), -3, 3)},
                    {"act_type": act_type, **attrs})
@@ -96,8 +96,8 @@ golden.op_case("InstanceNorm_4d", "InstanceNorm", {"data": uniform((2, 2, 3, 2))
                                                    "gamma": uniform((2,), 0.5, 1.5),
                                                    "beta": uniform((2,))}, {"eps": 1e-5})
 for mode in ["instance", "channel", "spatial"]:
-    golden.op_case(f"L2Normalization_{mode}", "L2Normalization", {"data": uniform((2, 3, 2))},
-                   {"mode": mode})
+    golden.op_case(f"L2Normalization_{mode}", "L2Normalization",
+                   {"data": uniform((2, 3, 2))}, {"mode": mode})
 
 # ---- Dropout (comparable only where nothing is drawn) and Embedding ----
 golden.op_case("Dropout_predict", "Dropout", {"data": uniform((3, 4))}, {"p": 0.5})
@@ -108,7 +108,8 @@ golden.op_case("Embedding", "Embedding",
                 "weight": uniform((5, 4))},
                {"input_dim": 5, "output_dim": 4}, grad_inputs=["weight"])
 golden.op_case("Embedding_clip_truncate", "Embedding",
-               {"data": np.array([-1, 7, 1.7, 2.2], np.float32), "weight": uniform((4, 2))},
+               {"data": np.array([-1, 7, 1.7, 2.2], np.float32),
+                "weight": uniform((4, 2))},
                {"input_dim": 4, "output_dim": 2}, grad_inputs=["weight"])
 
 # ---- softmax family ----
@@ -120,7 +121,8 @@ golden.op_case("softmax_large_values", "softmax",
 golden.op_case("softmax_length", "softmax",
                {"data": uniform((2, 4), -3, 3), "length": np.array([2, 4], np.int32)},
                {"use_length": True}, grad_inputs=["data"])
-golden.op_case("softmax_dtype", "softmax", {"data": uniform((2, 3))}, {"dtype": "float64"})
+golden.op_case("softmax_dtype", "softmax", {"data": uniform((2, 3))},
+               {"dtype": "float64"})
 golden.op_case("log_softmax", "log_softmax", {"data": uniform((2, 3), -3, 3)})
 golden.op_case("log_softmax_axis_temperature", "log_softmax",
                {"data": uniform((2, 3, 2), -3, 3)}, {"axis": 0, "temperature": 0.5})

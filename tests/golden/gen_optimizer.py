@@ -1,4 +1,4 @@
-"""Golden parameters after a few optimizer steps (dlkit/optimizer; run under MXNet 1.9.1).
+"""Golden weights after a few optimizer steps (dlkit/optimizer; run under MXNet 1.9.1).
 
 Each case starts from the same weights, feeds the same gradients for ``steps`` updates
 through ``optimizer.update`` (or ``update_multi_precision`` for float16) and records the
@@ -18,7 +18,8 @@ golden.add_array("weight", WEIGHT)
 golden.add_array("grads", GRADS)
 
 COMMON = [{}, {"wd": 0.1}, {"rescale_grad": 0.5, "clip_gradient": 0.6},
-          {"wd": 0.05, "rescale_grad": 2.0, "clip_gradient": 1.5, "learning_rate": 0.05}]
+          {"wd": 0.05, "rescale_grad": 2.0, "clip_gradient": 1.5,
+           "learning_rate": 0.05}]
 CONFIGS = {
     "sgd": [{"momentum": 0.0}, {"momentum": 0.9}],
     "nag": [{"momentum": 0.0}, {"momentum": 0.9}],
@@ -65,7 +66,8 @@ for name in ["sgd", "adam"]:
         "multi_precision": True}
     case_id = f"{name}/fp16"
     golden.add({"id": case_id, "name": name, "kwargs": kwargs, "dtype": "float16",
-                "weights": golden.add_array(case_id, run(name, kwargs, np.float16, True))})
+                "weights": golden.add_array(case_id,
+                                            run(name, kwargs, np.float16, True))})
 
 # The learning rate follows a scheduler; wd_mult/lr_mult follow names.
 sched = mx.lr_scheduler.FactorScheduler(step=2, factor=0.5, base_lr=0.1)

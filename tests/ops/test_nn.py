@@ -7,7 +7,7 @@ import dlkit as mx
 from dlkit import autograd, nd
 from dlkit.base import MXNetError
 from dlkit.ops.registry import get_op
-from golden_replay import load_topic
+from golden_replay import decode, load_topic
 
 
 def batch_norm_inputs(ctx, shape=(4, 3, 2), seed=0):
@@ -27,7 +27,7 @@ def test_batch_norm_moving_statistics_match_mxnet_after_one_training_step():
     for case in batch_norm_cases:
         inputs = {name: nd.array(arrays[key])
                   for name, key in zip(case["input_names"], case["inputs"])}
-        attrs = {key: value for key, value in case["attrs"].items()}
+        attrs = decode(case["attrs"])
         inputs["data"].attach_grad()
         with autograd.record(train_mode=case["is_train"]):
             result = nd.BatchNorm(**inputs, **attrs)
@@ -44,7 +44,8 @@ def hand_written_batch_norm(X, gamma, beta, moving_mean, moving_var, eps, moment
     shape = (1, -1) + (1,) * (X.ndim - 2)
     axes = (0,) + tuple(range(2, X.ndim))
     if not is_training:
-        X_hat = (X - moving_mean.reshape(shape)) / np.sqrt(moving_var.reshape(shape) + eps)
+        mean, var = moving_mean.reshape(shape), moving_var.reshape(shape)
+        X_hat = (X - mean) / np.sqrt(var + eps)
     else:
         mean = X.mean(axis=axes, keepdims=True)
         var = ((X - mean) ** 2).mean(axis=axes, keepdims=True)
@@ -57,7 +58,8 @@ def hand_written_batch_norm(X, gamma, beta, moving_mean, moving_var, eps, moment
 
 @pytest.mark.parametrize("is_training", [True, False])
 @pytest.mark.parametrize("shape", [(4, 3), (4, 3, 2, 2)])
-def test_batch_norm_matches_the_hand_written_formula_with_eps_1e_5(ctx, is_training, shape):
+def test_batch_norm_matches_the_hand_written_formula_with_eps_1e_5(ctx, is_training,
+                                                                   shape):
     data, gamma, beta, moving_mean, moving_var = batch_norm_inputs(ctx, shape)
     expected = hand_written_batch_norm(*(a.asnumpy() for a in (data, gamma, beta,
                                                                moving_mean, moving_var)),
@@ -87,8 +89,8 @@ def test_batch_norm_prediction_gradient_is_the_affine_map(ctx):
         Y = nd.BatchNorm(data, gamma, beta, moving_mean, moving_var, fix_gamma=False)
     Y.backward()
     slope = gamma.asnumpy() / np.sqrt(moving_var.asnumpy() + 1e-3)
-    np.testing.assert_allclose(data.grad.asnumpy(),
-                               np.broadcast_to(slope.reshape(1, 3, 1), (4, 3, 2)), rtol=1e-5)
+    expected = np.broadcast_to(slope.reshape(1, 3, 1), (4, 3, 2))
+    np.testing.assert_allclose(data.grad.asnumpy(), expected, rtol=1e-5)
 
 
 def test_batch_norm_output_mean_var_returns_mean_and_inverse_std(ctx):
@@ -147,8 +149,8 @@ def test_l2_normalization_gives_unit_norm_rows_and_rejects_spatial_on_2d():
 
 # ---- activations -----------------------------------------------------------------------
 def test_activation_unknown_act_type_lists_the_valid_values():
-    with pytest.raises(MXNetError, match=r"Activation.*'rleu'.*valid values are "
-                                         r"'relu', 'sigmoid', 'softrelu', 'softsign', 'tanh'"):
+    valid = "'relu', 'sigmoid', 'softrelu', 'softsign', 'tanh'"
+    with pytest.raises(MXNetError, match=rf"Activation.*'rleu'.*valid values are {valid}"):
         nd.Activation(nd.ones((2,)), act_type="rleu")
 
 
@@ -228,13 +230,15 @@ def test_embedding_gradient_adds_up_repeated_indices(ctx):
     weight = nd.ones((4, 2), ctx=ctx)
     weight.attach_grad()
     with autograd.record():
-        Y = nd.Embedding(nd.array([1, 1, 3, 1], ctx=ctx), weight, input_dim=4, output_dim=2)
+        Y = nd.Embedding(nd.array([1, 1, 3, 1], ctx=ctx), weight, input_dim=4,
+                         output_dim=2)
     Y.backward()
     np.testing.assert_array_equal(weight.grad.asnumpy(), [[0, 0], [3, 3], [0, 0], [1, 1]])
 
 
 def test_embedding_rejects_weight_of_the_wrong_shape():
-    with pytest.raises(MXNetError, match=r"Embedding: weight has shape \(5, 3\).*\(4, 3\)"):
+    with pytest.raises(MXNetError,
+                       match=r"Embedding: weight has shape \(5, 3\).*\(4, 3\)"):
         nd.Embedding(nd.array([0, 1]), nd.ones((5, 3)), input_dim=4, output_dim=3)
 
 

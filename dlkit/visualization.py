@@ -1,1 +1,0 @@
-"""mx.visualization (being written)."""

@@ -1,0 +1,198 @@
+"""Block and HybridBlock: names, children, save/load, hooks, hybridize, export."""
+import numpy as np
+import pytest
+
+import dlkit as mx
+from dlkit import autograd, gluon, nd
+from dlkit.gluon import nn
+
+
+class Project(gluon.HybridBlock):
+    """A user layer with its own deferred parameter (shape found by tracing)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        with self.name_scope():
+            self.k = self.params.get("k", shape=(2, 0), allow_deferred_init=True)
+
+    def hybrid_forward(self, F, x, k):
+        return F.FullyConnected(x, k, no_bias=True, num_hidden=2) * 2
+
+
+def _mlp():
+    net = nn.HybridSequential()
+    with net.name_scope():
+        net.add(nn.Dense(8, activation="relu"), nn.Dense(3))
+    return net
+
+
+def test_block_attributes_register_children_and_parameters():
+    class Net(gluon.Block):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            with self.name_scope():
+                self.dense = nn.Dense(2)
+                self.extra = self.params.get("extra", shape=(1,))
+
+        def forward(self, x):
+            return self.dense(x)
+
+    net = Net(prefix="net_")
+    assert list(net.collect_params()) == ["net_extra", "net_dense0_weight",
+                                          "net_dense0_bias"]
+    assert list(net.collect_params(".*bias")) == ["net_dense0_bias"]
+    assert list(net._collect_params_with_prefix()) == ["extra", "dense.weight",
+                                                       "dense.bias"]
+    with pytest.raises(TypeError, match="Changing attribute type"):
+        net.dense = 3
+
+
+def test_calling_a_block_before_initialize_names_the_fix():
+    net = _mlp()
+    with pytest.raises(RuntimeError, match="initialize"):
+        net(nd.ones((2, 4)))
+
+
+def test_dense_with_fixed_in_units_rejects_a_wrong_input_shape():
+    dense = nn.Dense(3, in_units=4)
+    dense.initialize()
+    with pytest.raises(mx.MXNetError, match="FullyConnected"):
+        dense(nd.ones((2, 5)))
+
+
+def test_hybrid_sequential_refuses_plain_blocks():
+    with pytest.raises(ValueError, match="HybridSequential"):
+        nn.HybridSequential().add(nn.Lambda("tanh"))
+
+
+def test_forward_hooks_run_and_detach():
+    net = _mlp()
+    net.initialize()
+    seen = []
+    handle = net[0].register_forward_hook(lambda block, inputs, out: seen.append(out.shape))
+    pre = net.register_forward_pre_hook(lambda block, inputs: seen.append("pre"))
+    net(nd.ones((2, 4)))
+    handle.detach()
+    pre.detach()
+    net(nd.ones((2, 4)))
+    assert seen == ["pre", (2, 8)]
+
+
+def test_apply_cast_and_sequential_slicing():
+    net = _mlp()
+    net.initialize()
+    net(nd.ones((1, 4)))
+    names = []
+    net.apply(lambda block: names.append(type(block).__name__))
+    assert names == ["Activation", "Dense", "Dense", "HybridSequential"]
+    net.cast("float64")
+    assert net[0].weight.data().dtype == np.float64
+    assert isinstance(net[:1], nn.HybridSequential) and len(net[:1]) == 1
+
+
+def test_save_and_load_parameters_use_structural_names(tmp_path):
+    net = _mlp()
+    net.initialize()
+    x = nd.random.uniform(shape=(2, 4))
+    expected = net(x).asnumpy()
+    filename = str(tmp_path / "net.params")
+    net.save_parameters(filename)
+    assert sorted(nd.load(filename)) == ["0.bias", "0.weight", "1.bias", "1.weight"]
+    fresh = _mlp()
+    fresh.load_parameters(filename)
+    np.testing.assert_allclose(fresh(x).asnumpy(), expected, rtol=1e-6)
+
+
+def test_load_parameters_with_missing_or_extra_names_needs_the_flags(tmp_path):
+    net = _mlp()
+    net.initialize()
+    net(nd.ones((1, 4)))
+    filename = str(tmp_path / "net.params")
+    net.save_parameters(filename)
+    bigger = _mlp()
+    bigger.add(nn.Dense(2))
+    with pytest.raises(mx.MXNetError, match="allow_missing=True"):
+        bigger.load_parameters(filename)
+    bigger.load_parameters(filename, allow_missing=True)
+    smaller = nn.HybridSequential()
+    smaller.add(nn.Dense(8))
+    with pytest.raises(mx.MXNetError, match="ignore_extra=True"):
+        smaller.load_parameters(filename)
+    smaller.load_parameters(filename, ignore_extra=True)
+
+
+def test_hybridized_results_and_gradients_equal_imperative():
+    net = _mlp()
+    net.add(Project())
+    net.initialize(mx.init.Xavier())
+    x = nd.random.uniform(shape=(3, 4))
+    results = []
+    for hybridize in (False, True):
+        net.hybridize(hybridize)
+        data = x.copy()
+        data.attach_grad()
+        with autograd.record():
+            y = nd.square(net(data)).sum()
+        y.backward()
+        grads = [p.grad().asnumpy().copy() for p in net.collect_params().values()]
+        results.append((y.asnumpy(), data.grad.asnumpy(), grads))
+    (y0, dx0, g0), (y1, dx1, g1) = results
+    np.testing.assert_allclose(y1, y0, rtol=1e-6)
+    np.testing.assert_allclose(dx1, dx0, rtol=1e-6)
+    for a, b in zip(g0, g1):
+        np.testing.assert_allclose(b, a, rtol=1e-6)
+
+
+def test_hybridize_traces_once_per_input_signature_and_infers_deferred_shapes():
+    net = _mlp()
+    net.add(Project())
+    net.initialize()
+    net.hybridize()
+    net(nd.ones((2, 4)))
+    graph = net._cached_graph
+    assert net[2].k.shape == (2, 3)
+    net(nd.ones((2, 4)))
+    net(nd.ones((5, 4)))
+    assert net._cached_graph is graph and len(graph.executors) == 2
+
+
+def test_two_recorded_hybrid_calls_backward_through_their_own_values():
+    net = _mlp()
+    net.initialize()
+    net.hybridize()
+    a, b = nd.ones((1, 4)), nd.ones((1, 4)) * 2
+    with autograd.record():
+        total = net(a).sum() * 3 + net(b).sum()
+    total.backward()
+    hybrid = net[0].weight.grad().asnumpy().copy()
+    net.hybridize(False)
+    with autograd.record():
+        total = net(a).sum() * 3 + net(b).sum()
+    total.backward()
+    np.testing.assert_allclose(hybrid, net[0].weight.grad().asnumpy(), rtol=1e-6)
+
+
+def test_export_and_symbolblock_imports_round_trip(tmp_path):
+    net = _mlp()
+    net.initialize()
+    net.hybridize()
+    x = nd.random.uniform(shape=(2, 4))
+    expected = net(x).asnumpy()
+    path = str(tmp_path / "mlp")
+    net.export(path)
+    assert all(key.startswith("arg:") for key in nd.load(path + "-0000.params"))
+    loaded = gluon.SymbolBlock.imports(path + "-symbol.json", ["data"],
+                                       path + "-0000.params")
+    np.testing.assert_allclose(loaded(x).asnumpy(), expected, rtol=1e-6)
+
+
+def test_summary_prints_mxnet_table_also_after_hybridize(capsys):
+    net = _mlp()
+    net.initialize()
+    net.hybridize()
+    net.summary(nd.ones((2, 4)))
+    text = capsys.readouterr().out
+    assert "        Layer (type)                                Output Shape         Param #" \
+        in text
+    assert "{:>20}  {:>42} {:>15}".format("Dense-2", "(2, 8)", 40) in text
+    assert "   Total params: 67" in text

@@ -1,0 +1,44 @@
+import warnings
+
+import pytest
+
+from _nets import build
+from dlkit.widgets import GraphExplorer
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+
+def test_selecting_a_node_shows_its_op_inputs_shapes_and_parameter_count():
+    explorer = GraphExplorer(build("lenet"), shape={"data": (64, 1, 28, 28)})
+    explorer.select("conv1")
+    info = explorer.node_info()
+    assert info["op"] == "Convolution"
+    assert info["inputs"] == ["data", "conv1_weight", "conv1_bias"]
+    assert info["output_shapes"] == [("conv1_output", (64, 20, 24, 24))]
+    assert info["params"] == 20 * 1 * 5 * 5 + 20
+    assert 'color=blue' in explorer.graph().source  # the selection is outlined
+
+
+def test_showing_weights_adds_parameter_edges_and_internal_outputs_cut_the_graph():
+    explorer = GraphExplorer(build("mlp"))
+    hidden = len(explorer.spec.edges)
+    explorer.show_weights(True)
+    assert len(explorer.spec.edges) == hidden + 6  # weight and bias of fc1..fc3
+    explorer.show_internal("relu1_output")
+    assert list(explorer.spec.details) == ["data", "fc1", "relu1"]
+    with pytest.raises(KeyError, match="no internal output"):
+        explorer.show_internal("nope")
+
+
+def test_the_dropdown_drives_the_selection_and_static_form_has_text_and_html():
+    explorer = GraphExplorer(build("mlp"), shape={"data": (8, 784)})
+    if explorer.ui is not None:
+        explorer._node_box.value = "fc2"
+        assert explorer.selected == "fc2"
+        assert "FullyConnected" in explorer._info.value
+    else:
+        explorer.select("fc2")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bundle = explorer._repr_mimebundle_()
+    assert "fc2" in bundle["text/plain"] and "<svg" in bundle["text/html"]
