@@ -137,3 +137,8 @@ def test_prefetching_iter_reader_is_a_daemon_thread():
     it.reset()  # stops the reader while it waits on a full queue
     assert len(list(it)) == 5
     assert threading.active_count() < 50
+
+
+def test_getdata_before_the_first_batch_is_a_clear_error():
+    with pytest.raises(mx.MXNetError, match="call iter_next"):
+        mx.io.NDArrayIter(DATA, batch_size=2).getdata()

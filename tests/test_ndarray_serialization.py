@@ -27,7 +27,9 @@ def expected_content(case):
 
 
 def as_items(content):
-    return list(content.items()) if isinstance(content, dict) else list(enumerate(content))
+    if isinstance(content, dict):
+        return list(content.items())
+    return list(enumerate(content))
 
 
 def assert_same_content(loaded, expected):
@@ -141,7 +143,8 @@ def test_load_of_a_missing_file_names_it(tmp_path):
 
 
 # ---- atomic saving ----
-def test_a_failed_save_keeps_the_older_file_and_leaves_no_temporary(tmp_path, monkeypatch):
+def test_a_failed_save_keeps_the_older_file_and_leaves_no_temporary(tmp_path,
+                                                                     monkeypatch):
     path = tmp_path / "model.params"
     mx.nd.save(path, [mx.nd.ones(3)])
     before = read_bytes(path)

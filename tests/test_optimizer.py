@@ -141,3 +141,23 @@ def test_updater_accepts_lists_of_indices():
     updater([0, 1], [mx.nd.ones((2,)), mx.nd.ones((3,))], weights)
     assert [w.asnumpy().tolist() for w in weights] == [[0, 0], [0, 0, 0]]
     assert set(updater.states) == {0, 1}
+
+
+def test_symbol_attributes_set_multipliers_as_in_mxnet():
+    weight = mx.sym.Variable("w", lr_mult=2.0, wd_mult=0.5)
+    net = mx.sym.FullyConnected(mx.sym.Variable("data"), weight=weight, num_hidden=2,
+                                name="fc")
+    optimizer = mx.optimizer.SGD(sym=net, param_idx2name={0: "w", 1: "fc_bias"}, wd=0.1)
+    assert optimizer.lr_mult == {"w": 2.0}
+    assert optimizer.wd_mult == {"w": 0.5, "fc_bias": 0.0}
+    assert optimizer._get_lr(0) == pytest.approx(0.02)
+    assert optimizer._get_wd(0) == pytest.approx(0.05)
+    assert optimizer._get_wds([0, 1]) == [pytest.approx(0.05), 0.0]
+
+
+def test_gluon_parameter_multipliers_take_precedence():
+    param = mx.gluon.Parameter("x", shape=(2,), lr_mult=3.0, wd_mult=0.0)
+    optimizer = mx.optimizer.SGD(param_dict={0: param}, wd=0.1)
+    optimizer.set_lr_mult({0: 10.0})
+    assert optimizer._get_lr(0) == pytest.approx(0.03)
+    assert optimizer._get_wd(0) == 0.0

@@ -184,6 +184,9 @@ class NDArrayIter(DataIter):
     def _batch(self, named, offset):
         """The current batch of each array (``offset``: where ``named`` starts in the
         roll-over cache, which holds data then labels)."""
+        if self.cursor < 0 and self._leftover is None:
+            raise MXNetError("NDArrayIter: no current batch; call iter_next() (or "
+                             "next()) before getdata()/getlabel()")
         batches = []
         for position, (_, value) in enumerate(named):
             if self.cursor < 0:  # roll_over: leftover of last epoch + start of this one

@@ -101,7 +101,7 @@ def invoke(op, args, kwargs, out=None):
     """
     if isinstance(op, str):
         op = get_op(op)
-    if not kwargs and not op.variadic and len(args) == len(op.input_names) and \
+    if args and not kwargs and not op.variadic and len(args) == len(op.input_names) and \
             all(type(x) is NDArray for x in args):
         inputs = args
         attrs = _parse_attrs_cached(op, kwargs)

@@ -23,8 +23,8 @@ def _sample(op_name, params, shape, dtype, ctx, out, kwargs):
     """Run a sampler: fill in MXNet's defaults for shape and ctx, then ``invoke``."""
     for name, value in params.items():
         if isinstance(value, NDArray):
-            raise MXNetError(f"random.{op_name[8:]}: parameter {name} must be a number; "
-                             "dlkit does not sample with NDArray parameters")
+            raise MXNetError(f"random.{op_name[8:]}: parameter {name} must be a "
+                             "number; dlkit does not sample with NDArray parameters")
     if shape is None:
         shape = out.shape if out is not None else (1,)
     attrs = dict(params, shape=shape, dtype=dtype, **kwargs)

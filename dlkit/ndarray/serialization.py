@@ -66,8 +66,9 @@ def save(fname, data):
     fname = _path(fname)
     blob = _encode(data)
     folder = os.path.dirname(os.path.abspath(fname))
-    temporary = os.path.join(folder, f".{os.path.basename(fname)}.{uuid.uuid4().hex}.tmp")
-    # O_EXCL: never reuse a file someone else made; 0o666 lets the umask decide, as open()
+    unique = uuid.uuid4().hex
+    temporary = os.path.join(folder, f".{os.path.basename(fname)}.{unique}.tmp")
+    # O_EXCL: never reuse a file someone else made; 0o666: the umask decides, as open()
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(descriptor, "wb") as handle:
@@ -85,8 +86,8 @@ def _path(fname):
     try:
         return os.fspath(fname)
     except TypeError:
-        raise TypeError(f"fname must be a str or path-like, got {type(fname).__name__}") \
-            from None
+        kind = type(fname).__name__
+        raise TypeError(f"fname must be a str or path-like, got {kind}") from None
 
 
 def _encode(data):
@@ -102,8 +103,8 @@ def _encode(data):
         names = []
         arrays = list(data)
     else:
-        raise ValueError("data needs to either be a NDArray, dict of str, NDArray pairs "
-                         f"or a list of NDArrays, got {type(data).__name__}")
+        raise ValueError("data needs to either be a NDArray, dict of str, NDArray "
+                         f"pairs or a list of NDArrays, got {type(data).__name__}")
     if not all(isinstance(array, NDArray) for array in arrays):
         raise TypeError("save only accept dict str->NDArray or list of NDArray")
     parts = [struct.pack("<QQQ", LIST_MAGIC, 0, len(arrays))]
@@ -164,7 +165,8 @@ def load_frombuffer(buf):
     (2,)
     """
     if not isinstance(buf, (bytes, bytearray, memoryview)):
-        raise TypeError(f"buf required to be a string or bytes, got {type(buf).__name__}")
+        kind = type(buf).__name__
+        raise TypeError(f"buf required to be a string or bytes, got {kind}")
     return _Reader(bytes(buf), "buffer").read_file()
 
 
@@ -177,8 +179,8 @@ class _Reader:
         self.offset = 0
 
     def fail(self, problem):
-        raise MXNetError(f"nd.load: {self.source} is not a valid NDArray file: {problem} "
-                         f"(at byte {self.offset} of {len(self.blob)})")
+        raise MXNetError(f"nd.load: {self.source} is not a valid NDArray file: "
+                         f"{problem} (at byte {self.offset} of {len(self.blob)})")
 
     def take(self, count, what):
         if count > len(self.blob) - self.offset:
@@ -205,7 +207,8 @@ class _Reader:
             self.fail(f"it has {name_count} names for {count} arrays")
         names = [self.read_name(index) for index in range(name_count)]
         if self.offset != len(self.blob):
-            self.fail(f"{len(self.blob) - self.offset} unexpected bytes after the names")
+            extra = len(self.blob) - self.offset
+            self.fail(f"{extra} unexpected bytes after the names")
         if name_count:
             return dict(zip(names, arrays))
         return arrays
@@ -222,8 +225,8 @@ class _Reader:
         what = f"array {index}"
         magic, storage, ndim = self.unpack("Iii", f"the header of {what}")
         if magic not in (V2_MAGIC, V3_MAGIC):
-            self.fail(f"{what} has bad magic number {magic:#x} (expected {V2_MAGIC:#x}; "
-                      "files from MXNet before 1.0 are not supported)")
+            self.fail(f"{what} has bad magic number {magic:#x} (expected "
+                      f"{V2_MAGIC:#x}; files from MXNet before 1.0 are not supported)")
         if storage != 0:
             self.fail(f"{what} has storage type {storage}; only dense arrays (0) are "
                       "supported, convert sparse arrays with tostype('default') first")

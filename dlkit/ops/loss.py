@@ -8,7 +8,8 @@ loss that is never computed::
     forward :  data --softmax--> out                (what predict() shows)
     backward:  d(cross-entropy)/d(data) = out - one_hot(label)   (head gradient ignored)
 
-So a network ending in ``SoftmaxOutput`` trains with ``backward()`` and no explicit loss.
+So a network ending in ``SoftmaxOutput`` trains with ``backward()`` and no explicit
+loss.
 Because the backward is not the derivative of the forward, the numeric gradient check
 of ``tests/test_registry.py`` cannot apply to them; their gradients are compared with
 MXNet 1.9.1 in ``tests/golden/ops_loss.json`` instead.
@@ -24,7 +25,7 @@ _NOT_A_DERIVATIVE = "backward is a loss gradient, not the derivative of forward 
 
 
 def _softmax(xp, x, axis):
-    """Softmax along ``axis``; subtracting the max first keeps ``exp`` from overflowing."""
+    """Softmax along ``axis``; subtracting the max first keeps ``exp`` from overflow."""
     shifted = xp.exp(x - x.max(axis=axis, keepdims=True))
     return shifted / shifted.sum(axis=axis, keepdims=True)
 
@@ -58,8 +59,8 @@ class SoftmaxOutput(Op):
     ``use_ignore`` zeroes positions whose label is ``ignore_label``. ``norm`` is 1
     (``'null'``), the number of labels (``'batch'``) or the number of labels different
     from ``ignore_label`` (``'valid'``, counted even without ``use_ignore``, as MXNet
-    does); with ``multi_output``, ``'null'`` and ``'batch'`` also divide by the number of
-    positions ``d1*d2...``. The label gets no gradient.
+    does); with ``multi_output``, ``'null'`` and ``'batch'`` also divide by the number
+    of positions ``d1*d2...``. The label gets no gradient.
 
     MXNet quirk kept: ``out_grad=True`` multiplies the gradient by the *output*, not by
     the head gradient (MXNet's gradient node passes the output in that slot).
@@ -83,7 +84,7 @@ class SoftmaxOutput(Op):
         if data is None:
             return [data, label], [None]
         if len(data) == 0:
-            raise shape_error(self, "data must have at least one dimension, got shape ()")
+            raise shape_error(self, "data must have at least one dimension, got ()")
         if multi_output:
             label = self._multi_output_label(data, label)
         else:
@@ -177,8 +178,8 @@ class RegressionOutput(Op):
         elif known(data) and known(label):
             if len(label) == 0 or label[0] != data[0] or \
                     _product(label) != _product(data):
-                raise shape_error(self, f"label shape {label} does not match data shape "
-                                        f"{data}; give label the shape {data}")
+                raise shape_error(self, f"label shape {label} does not match data "
+                                        f"shape {data}; give label the shape {data}")
         return [data, label], [data]
 
     def prediction(self, xp, data):
@@ -242,8 +243,8 @@ class MakeLoss(Op):
     (``normalization='batch'``) or by the number of elements above ``valid_thresh``
     (``'valid'``, at least 1).
 
-    So ``MakeLoss(my_loss)`` ends a Symbol graph whose ``backward()`` minimizes the sum of
-    ``my_loss``.
+    So ``MakeLoss(my_loss)`` ends a Symbol graph whose ``backward()`` minimizes the sum
+    of ``my_loss``.
     """
     name = "MakeLoss"
     examples = [Example(shapes=[(2, 3)], grad=False, reason=_NOT_A_DERIVATIVE),
@@ -309,8 +310,9 @@ class SoftmaxCrossEntropy(Op):
 
 
 def _one_hot(xp, label, depth):
-    """``(N, depth)`` with 1 where the column is ``int(label)``; all 0 when out of range."""
-    return (label.astype("int64")[:, None] == xp.arange(depth)[None, :]).astype(label.dtype)
+    """``(N, depth)``: 1 where the column is ``int(label)``; all 0 when out of range."""
+    hit = label.astype("int64")[:, None] == xp.arange(depth)[None, :]
+    return hit.astype(label.dtype)
 
 
 @register_op
@@ -333,7 +335,7 @@ class SmoothL1(Op):
     def forward(self, xp, data, *, scalar: Float = 1.0):
         sigma2 = scalar * scalar
         if not sigma2:
-            return xp.zeros_like(data)   # 1 / sigma**2 is infinite: all quadratic, all 0
+            return xp.zeros_like(data)   # 1 / sigma**2 is infinite: all quadratic, 0
         absolute = xp.abs(data)
         quadratic = 0.5 * sigma2 * data * data
         linear = absolute - 0.5 / sigma2

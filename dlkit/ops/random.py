@@ -4,15 +4,16 @@
 A sampler has no array inputs: its attributes say what to draw (``low``, ``high``),
 how many (``shape``), where (``ctx``) and as which ``dtype``::
 
-    nd.random.uniform(0, 1, shape=(2, 3))  ->  _random_uniform(low=0, high=1, shape=(2, 3))
-                                               forward: generator(xp).random((2, 3)) ...
+    nd.random.uniform(0, 1, shape=(2, 3))
+      -> _random_uniform(low=0, high=1, shape=(2, 3))
+      -> forward: low + (high - low) * generator(xp).random((2, 3))
 
 Numbers come from ``rng.generator(xp)``, the one generator per array module that
 ``mx.random.seed`` reseeds, so a seeded program repeats exactly.
 
 Differs from MXNet: the values differ from MXNet's (another generator), so these ops
-set ``random = True`` and are tested on their distributions (``tests/ops/test_random.py``),
-not against MXNet goldens.
+set ``random = True`` and are tested on their distributions
+(``tests/ops/test_random.py``), not against MXNet goldens.
 """
 from ..base import MXNetError, dtype_np
 from ..context import Context
@@ -67,6 +68,7 @@ class ContextAttr(AttrType):
 
 
 FLOAT_DTYPE = SampleDtype("float16", "float32", "float64")
+INT_DTYPE = SampleDtype("int32", "int64")
 CTX = ContextAttr()
 
 
@@ -84,7 +86,8 @@ class Sampler(Op):
 
     def infer_shape(self, in_shapes, *, shape=None, **attrs):
         if not shape:
-            raise shape_error(self, "the attribute shape is required, e.g. shape=(2, 3)")
+            raise shape_error(self, "the attribute shape is required, e.g. "
+                                    "shape=(2, 3)")
         if any(dim < 0 for dim in shape):
             raise shape_error(self, f"shape must not have negative sizes, got {shape}")
         self.check(**attrs)
@@ -144,7 +147,7 @@ class RandomNormal(Sampler):
 
 @register_op
 class RandomRandint(Sampler):
-    """Samples integers uniformly from ``[low, high)``; int32 unless ``dtype='int64'``."""
+    """Samples integers uniformly from ``[low, high)``; int32 unless dtype='int64'."""
     name = "_random_randint"
     aliases = ("random_randint",)
     default_dtype = "int32"
@@ -155,7 +158,7 @@ class RandomRandint(Sampler):
         _require(self, low < high, f"low must be < high, got low={low}, high={high}")
 
     def forward(self, xp, *, low: Int, high: Int, shape: Shape = None, ctx: CTX = None,
-                dtype: SampleDtype("int32", "int64") = None):
+                dtype: INT_DTYPE = None):
         return self.draw(xp, shape, dtype, low=low, high=high)
 
     def sample(self, xp, rng, shape, *, low, high):

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..base import MXNetError
 from ..ndarray import NDArray
+from .serialization import dumps, loads
 
 __all__ = ["Optimizer", "register", "create", "Updater", "get_updater"]
 
@@ -290,8 +291,7 @@ class Updater:
 
     def set_states(self, states):
         """Restore states (and the optimizer, if it was dumped) from ``get_states``."""
-        from .serialization import loads
-        loaded = loads(states)
+        loaded = loads(states, Optimizer.opt_registry)
         if "optimizer" in loaded:
             self.optimizer = loaded["optimizer"]
         self.states = loaded["states"]
@@ -299,7 +299,6 @@ class Updater:
 
     def get_states(self, dump_optimizer=False):
         """The states as bytes; with ``dump_optimizer`` the optimizer's settings too."""
-        from .serialization import dumps
         return dumps(self.states, self.optimizer if dump_optimizer else None)
 
 

@@ -20,7 +20,6 @@ import numpy as np
 from .. import lr_scheduler as _lr_scheduler
 from ..base import MXNetError
 from ..ndarray import NDArray, array
-from .optimizer import Optimizer
 
 FORMAT = "dlkit-optimizer-states-1"
 
@@ -38,8 +37,9 @@ def dumps(states, optimizer=None):
     return buffer.getvalue()
 
 
-def loads(data):
-    """Undo ``dumps``: ``{"states": {...}}`` plus ``"optimizer"`` when it was dumped."""
+def loads(data, optimizer_classes):
+    """Undo ``dumps``: ``{"states": {...}}`` plus ``"optimizer"`` when it was dumped
+    (rebuilt from ``optimizer_classes``, the registry name -> class)."""
     try:
         archive = np.load(io.BytesIO(data), allow_pickle=False)
         meta = json.loads(bytes(archive["__meta__"]).decode("utf-8"))
@@ -52,7 +52,7 @@ def loads(data):
     result = {"states": {_decode_key(k): _decode_state(v, archive)
                          for k, v in meta["states"]}}
     if "optimizer" in meta:
-        result["optimizer"] = _decode_object(meta["optimizer"], Optimizer.opt_registry)
+        result["optimizer"] = _decode_optimizer(meta["optimizer"], optimizer_classes)
     return result
 
 
@@ -133,16 +133,16 @@ def _decode_object(encoded, registry):
                          "saved states")
     obj = klass.__new__(klass)
     obj.__dict__.update({k: _unplain(v) for k, v in encoded["settings"].items()})
-    if isinstance(obj, Optimizer):
-        obj.param_dict = {}
-        obj.sym_info = ()
-        obj.lr_scheduler = None
-        if "lr_scheduler" in encoded:
-            scheduler = encoded["lr_scheduler"]
-            obj.lr_scheduler = _decode_object(scheduler, _scheduler_classes())
     return obj
 
 
-def _scheduler_classes():
-    names = _lr_scheduler.__all__
-    return {name.lower(): getattr(_lr_scheduler, name) for name in names}
+def _decode_optimizer(encoded, optimizer_classes):
+    optimizer = _decode_object(encoded, optimizer_classes)
+    optimizer.param_dict = {}  # Gluon's Trainer sets its Parameters again
+    optimizer.sym_info = ()
+    optimizer.lr_scheduler = None
+    if "lr_scheduler" in encoded:
+        schedulers = {name.lower(): getattr(_lr_scheduler, name)
+                      for name in _lr_scheduler.__all__}
+        optimizer.lr_scheduler = _decode_object(encoded["lr_scheduler"], schedulers)
+    return optimizer

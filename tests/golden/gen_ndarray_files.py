@@ -1,4 +1,5 @@
-"""Golden NDArray files written by MXNet 1.9.1's ``mx.nd.save`` (run by hand; README.md).
+"""Golden NDArray files written by MXNet 1.9.1's ``mx.nd.save`` (run by hand, see
+README.md).
 
 Writes ``ndarray_files/*.nd`` and ``ndarray_files.json/.npz``: for each file, the names
 and the arrays it holds. ``tests/test_ndarray_serialization.py`` loads every file with

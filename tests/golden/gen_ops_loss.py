@@ -44,7 +44,8 @@ for case_id, attrs in [
         ("SoftmaxOutput_multi_valid", {"normalization": "valid"}),
         ("SoftmaxOutput_multi_ignore", {"use_ignore": True, "normalization": "valid"}),
         ("SoftmaxOutput_multi_smooth", {"smooth_alpha": 0.1})]:
-    golden.op_case(case_id, "SoftmaxOutput", {"data": spatial, "label": position_labels},
+    golden.op_case(case_id, "SoftmaxOutput",
+                   {"data": spatial, "label": position_labels},
                    dict(attrs, multi_output=True))
 golden.op_case("SoftmaxOutput_multi_flat_label", "SoftmaxOutput",
                {"data": spatial, "label": position_labels.reshape(2, 4)},
@@ -58,7 +59,8 @@ golden.op_case("SoftmaxOutput_3d_flattened", "SoftmaxOutput",
                {"data": uniform((2, 3, 4)), "label": labels([[5, 1, 2], [11, 0, 3]])},
                {"normalization": "batch"})
 
-for name in ["LinearRegressionOutput", "LogisticRegressionOutput", "MAERegressionOutput"]:
+for name in ["LinearRegressionOutput", "LogisticRegressionOutput",
+             "MAERegressionOutput"]:
     golden.op_case(name, name, {"data": uniform((3, 4)), "label": uniform((3, 4))})
     golden.op_case(f"{name}_3d_scaled", name,
                    {"data": uniform((2, 3, 2)), "label": uniform((2, 3, 2))},

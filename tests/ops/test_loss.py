@@ -32,7 +32,8 @@ def gradient_of(op_name, data, label, head=None, ctx=None, **attrs):
     ("LinearRegressionOutput", [("grad_scale", 1.0)]),
     ("LogisticRegressionOutput", [("grad_scale", 1.0)]),
     ("MAERegressionOutput", [("grad_scale", 1.0)]),
-    ("MakeLoss", [("grad_scale", 1.0), ("valid_thresh", 0.0), ("normalization", "null")]),
+    ("MakeLoss", [("grad_scale", 1.0), ("valid_thresh", 0.0),
+                  ("normalization", "null")]),
     ("smooth_l1", [("scalar", 1.0)]),
 ])
 def test_attributes_have_mxnet_names_order_and_defaults(op_name, attrs):
@@ -70,7 +71,8 @@ def test_softmax_output_rejects_a_label_of_the_wrong_shape():
         mx.nd.SoftmaxOutput(mx.nd.ones((2, 3)), mx.nd.ones((3,)))
 
 
-@pytest.mark.parametrize("data, label", [((3, 4), (3, 4)), ((3, 1), (3,)), ((5,), (5,))])
+@pytest.mark.parametrize("data, label", [((3, 4), (3, 4)), ((3, 1), (3,)),
+                                         ((5,), (5,))])
 def test_regression_outputs_complete_the_label_shape(data, label):
     op = get_op("LinearRegressionOutput")
     assert op.infer_shape([data, None], grad_scale=1.0) == ([data, label], [data])
