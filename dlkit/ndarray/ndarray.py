@@ -101,8 +101,8 @@ def invoke(op, args, kwargs, out=None):
     """
     if isinstance(op, str):
         op = get_op(op)
-    if args and not kwargs and not op.variadic and len(args) == len(op.input_names) and \
-            all(type(x) is NDArray for x in args):
+    if args and not kwargs and not op.variadic and \
+            len(args) == len(op.input_names) and all(type(x) is NDArray for x in args):
         inputs = args
         attrs = _parse_attrs_cached(op, kwargs)
         context = args[0]._ctx
@@ -112,7 +112,7 @@ def invoke(op, args, kwargs, out=None):
     else:
         inputs, attrs, ctx = _prepare(op, args, kwargs)
         if ctx is None:
-            ctx = attrs.get("ctx")   # creation ops (samplers) carry MXNet's ctx attribute
+            ctx = attrs.get("ctx")   # samplers carry MXNet's ctx attribute
         context = _context_of(op, inputs, ctx)
     return _run(op, inputs, attrs, context, out)
 

@@ -1,89 +1,30 @@
-"""Neural-network layer operators: activations, normalization, dropout, embedding and
-softmax.
+"""Neural-network layer operators: activations, dropout, embedding and softmax.
 
 Convolution, pooling and ``FullyConnected`` live in ``conv.py``; this module holds the
 layers around them:
 
 * activations: ``Activation`` (relu, sigmoid, tanh, softrelu, softsign) and ``LeakyReLU``
   (leaky, elu, selu, gelu, prelu with a learned ``gamma``, rrelu);
-* normalization: ``BatchNorm``, ``LayerNorm``, ``InstanceNorm``, ``L2Normalization``. The
-  first three standardize ``x_hat = (x - mean) / sqrt(var + eps)`` over some axes and then
-  scale and shift per channel; they differ only in *which* axes::
-
-      data (N, C, H, W)   BatchNorm: over N, H, W   (one mean per channel)
-                          InstanceNorm: over H, W   (one mean per sample and channel)
-                          LayerNorm(axis=-1): over W only
-
+* (normalization, ``BatchNorm`` and friends, lives in ``norm.py``);
 * ``Dropout`` and ``Embedding``;
 * softmax family: ``softmax``, ``log_softmax``, ``softmin``, ``SoftmaxActivation``.
 
 Ops that behave differently in training (``BatchNorm``, ``Dropout``, ``LeakyReLU`` rrelu)
 are ``train_aware``. What backward needs is returned as hidden outputs, as MXNet does:
-``Dropout`` returns its mask, ``BatchNorm`` its mean and inverse standard deviation.
+``Dropout`` returns its mask.
 """
 import math
 
 from ..base import MXNetError
 from .registry import (Bool, Choice, Dtype, Example, Float, Int, Op, OptionalFloat, Shape,
                        register_op, same_dtype, same_shape, shape_error)
+from .norm import _axis_index, _channel_view, _vector_shapes
 from .rng import generator
 
 
 # ----------------------------------------------------------------------------------------
 # Shared helpers (shapes of per-channel parameters, standardization).
 # ----------------------------------------------------------------------------------------
-def _axis_index(op, axis, ndim, what="axis"):
-    """``axis`` as a non-negative index into an ``ndim``-dimensional array."""
-    if not -ndim <= axis < ndim:
-        raise shape_error(op, f"{what}={axis} is out of range for data with {ndim} "
-                              f"dimensions")
-    return axis % ndim
-
-
-def _channel_view(ndim, axis):
-    """Shape that lets a ``(C,)`` vector broadcast along ``axis``: ``(1, C, 1, 1)``."""
-    return tuple(-1 if index == axis % ndim else 1 for index in range(ndim))
-
-
-def _vector_shapes(op, data_shape, axis, in_shapes, names, allow_one=False):
-    """Complete the ``(C,)`` shape of each named parameter, C = ``data_shape[axis]``.
-
-    ``names`` maps a position in ``in_shapes`` to the parameter's name. Returns the
-    completed ``in_shapes``; raises a shape error naming the parameter on a mismatch.
-    """
-    size = data_shape[axis]
-    completed = list(in_shapes)
-    for index, name in names.items():
-        shape = in_shapes[index]
-        if shape is None:
-            completed[index] = (size,)
-            continue
-        fits = len(shape) == 1 and (size is None or shape[0] in (size, None)
-                                    or (allow_one and shape[0] == 1))
-        if not fits:
-            raise shape_error(op, f"{name} has shape {tuple(shape)} but data "
-                                  f"{tuple(data_shape)} has {size} channels on axis "
-                                  f"{axis}; {name} must have shape ({size},)")
-        completed[index] = (size,) if shape[0] is None else tuple(shape)
-    return completed
-
-
-def _moments(data, axes):
-    """Mean and *biased* variance over ``axes``, kept as size-1 dimensions (MXNet divides
-    by N, not N - 1, also for the moving variance)."""
-    mean = data.mean(axis=axes, keepdims=True)
-    var = ((data - mean) ** 2).mean(axis=axes, keepdims=True)
-    return mean, var
-
-
-def _standardize_backward(x_hat, inv_std, x_hat_grad, axes):
-    """Gradient through ``x_hat = (x - mean(x)) * inv_std(x)`` over ``axes``.
-
-    Mean and variance depend on every x, so besides ``x_hat_grad * inv_std`` two
-    corrections appear: one through the mean and one through the variance.
-    """
-    return inv_std * (x_hat_grad - x_hat_grad.mean(axis=axes, keepdims=True)
-                      - x_hat * (x_hat_grad * x_hat).mean(axis=axes, keepdims=True))
 
 
 def _erf(xp, x):
@@ -248,251 +189,6 @@ class LeakyReLU(Op):
         slopes = outputs[1] if is_train else (lower_bound + upper_bound) / 2
         return [out_grad * xp.where(positive, 1, slopes).astype(x.dtype)]
 
-
-# ----------------------------------------------------------------------------------------
-# Normalization.
-# ----------------------------------------------------------------------------------------
-@register_op
-class BatchNorm(Op):
-    """Batch normalization: standardize each channel, then scale by ``gamma`` and shift
-    by ``beta``: ``y = gamma * (x - mean) / sqrt(var + eps) + beta``.
-
-    In training (``autograd.record()``) mean and var are the batch's statistics over
-    every axis but ``axis`` (the channel axis), and the auxiliary states are updated IN
-    PLACE: ``moving = momentum * moving + (1 - momentum) * batch`` (with the biased batch
-    variance, as MXNet). In prediction, or with ``use_global_stats=True``, the moving
-    statistics are used instead and the op is a per-channel affine map.
-
-    MXNet quirks kept: ``fix_gamma=True`` is the default and means gamma is treated as 1
-    and its gradient is zero (Gluon's ``BatchNorm(scale=True)`` passes
-    ``fix_gamma=False``); the hidden outputs are the mean and the *inverse standard
-    deviation* ``1 / sqrt(var + eps)``, although MXNet names the second one ``var``.
-    They are visible with ``output_mean_var=True``; gradients arriving at them are
-    ignored, as in MXNet. ``cudnn_off`` and the calibration ranges are accepted, unused.
-
-    Differs from MXNet: MXNet's CPU kernel applies the moving-statistics update during
-    ``backward`` (its GPU kernel during forward); dlkit updates during the training
-    forward, so a forward without backward already moves them. In prediction MXNet's
-    CPU backward still applies the batch-statistics formula to ``data``'s gradient;
-    dlkit returns the affine map's gradient ``dy * gamma / sqrt(moving_var + eps)``.
-    """
-    name = "BatchNorm"
-    aux_names = ("moving_mean", "moving_var")
-    train_aware = True
-    examples = [Example(shapes=[(4, 3, 2)] + [(3,)] * 4, low=0.2,
-                        attrs={"fix_gamma": False}, is_train=is_train)
-                for is_train in (True, False)]
-    examples += [Example(shapes=[(4, 3)] + [(3,)] * 4, low=0.2, is_train=True),
-                 Example(shapes=[(2, 3, 4)] + [(4,)] * 4, low=0.2, is_train=True,
-                         attrs={"axis": -1, "fix_gamma": False}),
-                 Example(shapes=[(4, 3)] + [(3,)] * 4, low=0.2, is_train=True,
-                         attrs={"use_global_stats": True, "fix_gamma": False}),
-                 Example(shapes=[(4, 3)] + [(3,)] * 4, low=0.2, is_train=True,
-                         attrs={"output_mean_var": True}, grad=False,
-                         reason="gradients arriving at mean/var outputs are ignored")]
-
-    def num_outputs(self, attrs):
-        return 3
-
-    def num_visible_outputs(self, attrs):
-        return 3 if attrs["output_mean_var"] else 1
-
-    def list_outputs(self, attrs):
-        return ["output", "mean", "var"][:self.num_visible_outputs(attrs)]
-
-    def infer_shape(self, in_shapes, *, axis, **attrs):
-        data = in_shapes[0]
-        if data is None:
-            return list(in_shapes), [None, None, None]
-        axis = _axis_index(self, axis, len(data))
-        names = {1: "gamma", 2: "beta", 3: "moving_mean", 4: "moving_var"}
-        in_shapes = _vector_shapes(self, data, axis, in_shapes, names)
-        channels = (data[axis],)
-        return in_shapes, [tuple(data), channels, channels]
-
-    def forward(self, xp, data, gamma, beta, moving_mean, moving_var, *,
-                eps: Float = 1e-3, momentum: Float = 0.9, fix_gamma: Bool = True,
-                use_global_stats: Bool = False, output_mean_var: Bool = False,
-                axis: Int = 1, cudnn_off: Bool = False,
-                min_calib_range: OptionalFloat = None,
-                max_calib_range: OptionalFloat = None,
-                is_train=False):
-        axis = axis % data.ndim
-        view = _channel_view(data.ndim, axis)
-        if is_train and not use_global_stats:
-            other_axes = tuple(index for index in range(data.ndim) if index != axis)
-            mean, var = _moments(data, other_axes)
-            mean_update = (1 - momentum) * mean.reshape(-1)
-            var_update = (1 - momentum) * var.reshape(-1)
-            moving_mean[...] = momentum * moving_mean + mean_update
-            moving_var[...] = momentum * moving_var + var_update
-        else:
-            mean, var = moving_mean.reshape(view), moving_var.reshape(view)
-        inv_std = 1 / xp.sqrt(var + eps)
-        scale = inv_std if fix_gamma else gamma.reshape(view) * inv_std
-        out = (data - mean) * scale + beta.reshape(view)
-        # copies, so that later moving-statistics updates cannot change these outputs
-        return out, mean.reshape(-1).copy(), inv_std.reshape(-1)
-
-    def backward(self, xp, inputs, outputs, out_grads, *, fix_gamma, use_global_stats,
-                 axis, is_train=False, **attrs):
-        data, gamma = inputs[0], inputs[1]
-        out_grad = out_grads[0]
-        axis = axis % data.ndim
-        view = _channel_view(data.ndim, axis)
-        other_axes = tuple(index for index in range(data.ndim) if index != axis)
-        inv_std = outputs[2].reshape(view)
-        x_hat = (data - outputs[1].reshape(view)) * inv_std
-        scale = 1 if fix_gamma else gamma.reshape(view)
-        if is_train and not use_global_stats:
-            data_grad = _standardize_backward(x_hat, inv_std, out_grad * scale,
-                                              other_axes)
-        else:
-            data_grad = out_grad * scale * inv_std   # statistics are constants here
-        if fix_gamma:
-            gamma_grad = xp.zeros_like(gamma)
-        else:
-            gamma_grad = (out_grad * x_hat).sum(axis=other_axes)
-        return [data_grad, gamma_grad, out_grad.sum(axis=other_axes), None, None]
-
-
-@register_op
-class LayerNorm(Op):
-    """Layer normalization: standardize along ``axis`` (each sample on its own), then
-    scale by ``gamma`` and shift by ``beta``, both of shape ``(data.shape[axis],)``.
-
-    Same in training and prediction. Hidden outputs: the mean and the standard deviation
-    ``sqrt(var + eps)``, kept as size-1 dimensions (visible with ``output_mean_var``;
-    gradients arriving at them are ignored, as in MXNet).
-    """
-    name = "LayerNorm"
-    examples = [Example(shapes=[(2, 3, 4), (4,), (4,)]),
-                Example(shapes=[(2, 3, 4), (3,), (3,)], attrs={"axis": 1, "eps": 1e-3})]
-
-    def num_outputs(self, attrs):
-        return 3
-
-    def num_visible_outputs(self, attrs):
-        return 3 if attrs["output_mean_var"] else 1
-
-    def list_outputs(self, attrs):
-        return ["output", "mean", "std"][:self.num_visible_outputs(attrs)]
-
-    def infer_shape(self, in_shapes, *, axis, **attrs):
-        data = in_shapes[0]
-        if data is None:
-            return list(in_shapes), [None, None, None]
-        axis = _axis_index(self, axis, len(data))
-        in_shapes = _vector_shapes(self, data, axis, in_shapes, {1: "gamma", 2: "beta"})
-        reduced = tuple(1 if index == axis else dim for index, dim in enumerate(data))
-        return in_shapes, [tuple(data), reduced, reduced]
-
-    def forward(self, xp, data, gamma, beta, *, axis: Int = -1, eps: Float = 1e-5,
-                output_mean_var: Bool = False):
-        axis = axis % data.ndim
-        view = _channel_view(data.ndim, axis)
-        mean, var = _moments(data, (axis,))
-        std = xp.sqrt(var + eps)
-        out = (data - mean) / std * gamma.reshape(view) + beta.reshape(view)
-        return out, mean, std
-
-    def backward(self, xp, inputs, outputs, out_grads, *, axis, **attrs):
-        data, gamma = inputs[0], inputs[1]
-        out_grad = out_grads[0]
-        axis = axis % data.ndim
-        view = _channel_view(data.ndim, axis)
-        other_axes = tuple(index for index in range(data.ndim) if index != axis)
-        inv_std = 1 / outputs[2]
-        x_hat = (data - outputs[1]) * inv_std
-        data_grad = _standardize_backward(x_hat, inv_std, out_grad * gamma.reshape(view),
-                                          (axis,))
-        return [data_grad, (out_grad * x_hat).sum(axis=other_axes),
-                out_grad.sum(axis=other_axes)]
-
-
-@register_op
-class InstanceNorm(Op):
-    """Instance normalization: standardize each sample's channel over its spatial axes
-    (2, 3, ...), then scale by ``gamma`` and shift by ``beta`` (shape ``(C,)``).
-
-    ``data`` has the layout ``(N, C, spatial...)`` with at least one spatial axis. The
-    backward recomputes the statistics from ``data`` (they are cheap).
-    """
-    name = "InstanceNorm"
-    infer_type = same_dtype
-    examples = [Example(shapes=[(2, 3, 4), (3,), (3,)]),
-                Example(shapes=[(2, 2, 3, 2), (2,), (2,)], attrs={"eps": 1e-5})]
-
-    def infer_shape(self, in_shapes, **attrs):
-        data = in_shapes[0]
-        if data is None:
-            return list(in_shapes), [None]
-        if len(data) < 3:
-            raise shape_error(self, f"data must be (batch, channel, spatial...) with at "
-                                    f"least 3 dimensions, got shape {tuple(data)}")
-        in_shapes = _vector_shapes(self, data, 1, in_shapes, {1: "gamma", 2: "beta"})
-        return in_shapes, [tuple(data)]
-
-    def forward(self, xp, data, gamma, beta, *, eps: Float = 1e-3):
-        view = _channel_view(data.ndim, 1)
-        mean, var = _moments(data, tuple(range(2, data.ndim)))
-        x_hat = (data - mean) / xp.sqrt(var + eps)
-        return x_hat * gamma.reshape(view) + beta.reshape(view)
-
-    def backward(self, xp, inputs, outputs, out_grads, *, eps):
-        data, gamma = inputs[0], inputs[1]
-        out_grad = out_grads[0]
-        view = _channel_view(data.ndim, 1)
-        spatial = tuple(range(2, data.ndim))
-        mean, var = _moments(data, spatial)
-        inv_std = 1 / xp.sqrt(var + eps)
-        x_hat = (data - mean) * inv_std
-        data_grad = _standardize_backward(x_hat, inv_std, out_grad * gamma.reshape(view),
-                                          spatial)
-        not_channel = (0, *spatial)
-        return [data_grad, (out_grad * x_hat).sum(axis=not_channel),
-                out_grad.sum(axis=not_channel)]
-
-
-@register_op
-class L2Normalization(Op):
-    """Divide by the L2 norm: ``y = x / sqrt(sum(x ** 2) + eps)``.
-
-    ``mode`` picks the axes summed: instance, all but the batch axis 0; channel, axis 1;
-    spatial, axes 2 and beyond (per sample and channel).
-    """
-    name = "L2Normalization"
-    infer_type = same_dtype
-    examples = [Example(shapes=[(2, 3, 2)], attrs={"mode": mode})
-                for mode in ("instance", "channel", "spatial")]
-
-    @staticmethod
-    def _axes(mode, ndim):
-        if mode == "instance":
-            return tuple(range(1, ndim))
-        if mode == "channel":
-            return (1,)
-        return tuple(range(2, ndim))
-
-    def infer_shape(self, in_shapes, *, mode, **attrs):
-        data = in_shapes[0]
-        needed = 3 if mode == "spatial" else 2
-        if data is not None and len(data) < needed:
-            raise shape_error(self, f"mode={mode!r} needs data with at least {needed} "
-                                    f"dimensions, got shape {tuple(data)}")
-        return list(in_shapes), [data]
-
-    def forward(self, xp, data, *, eps: Float = 1e-10,
-                mode: Choice("channel", "instance", "spatial") = "instance"):
-        axes = self._axes(mode, data.ndim)
-        return data / xp.sqrt((data * data).sum(axis=axes, keepdims=True) + eps)
-
-    def backward(self, xp, inputs, outputs, out_grads, *, eps, mode):
-        data, y, out_grad = inputs[0], outputs[0], out_grads[0]
-        axes = self._axes(mode, data.ndim)
-        norm = xp.sqrt((data * data).sum(axis=axes, keepdims=True) + eps)
-        # y = x / |x|: dx = (dy - y * <dy, y>) / |x|
-        return [(out_grad - y * (out_grad * y).sum(axis=axes, keepdims=True)) / norm]
 
 
 # ----------------------------------------------------------------------------------------
