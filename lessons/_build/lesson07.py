@@ -142,9 +142,11 @@ md("""
 
 BatchNorm's moving mean and variance are *auxiliary states*: inputs the graph updates
 itself during a training forward, not through gradients. They live in `aux_dict`.
-`simple_bind` starts them at zero; a forward in prediction mode leaves them alone:
+`simple_bind` starts them at zero, and the training forward above has already moved
+them. Set them back to zero: a forward in prediction mode leaves them alone:
 """),
 check("""
+executor.aux_dict['bn1_moving_mean'][:] = 0
 executor.forward(is_train=False)
 print(executor.aux_dict['bn1_moving_mean'])
 """),
@@ -178,19 +180,27 @@ md("""
 ## What the executor will do: plan and memory
 
 Binding decides once what to run. `plan` lists the operator calls in execution order
-with their inputs and output shapes, and `memory_summary()` counts the bytes held for
-arguments, gradients, auxiliary states and intermediate results:
+with their inputs and output shapes:
 """),
 check("""
 executor = E.simple_bind(ctx=mx.cpu(), A=(1000,), B=(1000,), D=(1000,))
 for step in executor.plan:
     print(step['name'], step['op'], step['inputs'], step['output_shapes'])
-executor.memory_summary()
 """),
 md("""
-Three arguments of 1000 float32 values are 12000 bytes, and so are their gradients.
-The intermediates are `C` and `E`, 4000 bytes each. This is why large groups cost
-memory: every grouped output must be kept.
+`memory_summary()` counts the bytes held for arguments, gradients, auxiliary states
+and intermediate results. Before the first forward there are no intermediates yet;
+after it, the executor keeps the results of `C` and `E` (backward needs them):
+"""),
+check("""
+print(executor.memory_summary())
+executor.forward(is_train=True)
+print(executor.memory_summary())
+"""),
+md("""
+Three arguments of 1000 float32 values are 12000 bytes, and so are their gradients;
+`C` and `E` are 4000 bytes each. Every output you add to a `Group` must be kept like
+this, so large groups cost memory.
 
 ## The ExecutorView
 
