@@ -63,6 +63,11 @@ class Executor:
     array([3., 3.], dtype=float32)
     """
 
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """Notebook display: plain text (MXNet's repr) plus a table of its arrays (see widgets/display.py)."""
+        from .widgets.display import executor_mimebundle
+        return executor_mimebundle(self)
+
     def __init__(self, symbol, ctx, arg_arrays, grad_arrays, grad_reqs, aux_arrays,
                  shapes):
         self._symbol = symbol

@@ -129,6 +129,11 @@ class Block:
     def _alias(self):
         return type(self).__name__.lower()
 
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """Notebook display: plain text (MXNet's repr) plus its summary (see widgets/display.py)."""
+        from ..widgets.display import block_mimebundle
+        return block_mimebundle(self)
+
     def __repr__(self):
         children = "\n".join(f"  ({key}): {_indent(repr(value), 2)}"
                              for key, value in self.__dict__.items()

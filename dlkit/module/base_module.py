@@ -25,6 +25,7 @@ from ..base import MXNetError
 from .._batch_end import BatchEndParam
 from ..initializer import Uniform
 from ..io import DataBatch, DataDesc, DataIter
+from ..logging_setup import enable_notebook_logging, in_ipython
 from ..ndarray.ndarray import NDArray, array, concatenate
 from ..ndarray.serialization import load as nd_load, save as nd_save
 
@@ -206,6 +207,8 @@ class BaseModule:
         """
         if num_epoch is None:
             raise MXNetError("fit: please specify num_epoch")
+        if in_ipython():
+            enable_notebook_logging()  # MXNet's log lines are invisible in notebooks
         self.bind(data_shapes=train_data.provide_data, label_shapes=train_data.provide_label,
                   for_training=True, force_rebind=force_rebind)
         if monitor is not None:

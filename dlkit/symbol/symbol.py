@@ -106,6 +106,11 @@ class Symbol:
                              "out of range")
         return Symbol([self._outputs[index]])
 
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """Notebook display: plain text (MXNet's repr) plus the graph as SVG (see widgets/display.py)."""
+        from ..widgets.display import symbol_mimebundle
+        return symbol_mimebundle(self)
+
     def __repr__(self):
         if self.name is not None:
             return f"<Symbol {self.name}>"

@@ -36,7 +36,7 @@ class DotGraph(graphviz.Digraph):
     def _repr_image_svg_xml(self):
         if dot_available():
             try:
-                return super().pipe(format="svg", encoding="utf-8")
+                return super().pipe(format="svg", encoding="utf-8", quiet=True)  # no dot warnings in cells
             except _DOT_FAILURES:
                 pass
         warn_dot_missing()
