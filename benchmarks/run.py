@@ -22,6 +22,7 @@ import select
 import statistics
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -61,10 +62,13 @@ class Framework:
 
     # ---- the worker process ----
     def start(self, verbose):
+        """Start the worker; its stderr goes to the terminal or to a file kept for
+        error messages."""
+        self.verbose = verbose
+        self.stderr = None if verbose else tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen(
             [self.python, str(HERE / "worker.py"), self.module, self.api],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=None if verbose else subprocess.DEVNULL,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr,
             env=self.env, text=True, bufsize=1, cwd=str(HERE))
 
     def stop(self):
@@ -73,18 +77,32 @@ class Framework:
             self.process.wait()
             self.process = None
 
+    def _last_stderr_line(self):
+        if self.stderr is None:
+            return "see its stderr above"
+        self.stderr.seek(0)
+        lines = [line.strip() for line in self.stderr.read().splitlines() if line.strip()]
+        return lines[-1] if lines else "no message"
+
     def ask(self, request, timeout):
-        """Send one request; return the reply, or an error after ``timeout`` seconds."""
-        self.process.stdin.write(json.dumps(request) + "\n")
-        self.process.stdin.flush()
-        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
-        line = self.process.stdout.readline() if ready else ""
-        if not line:
-            reason = f"no answer within {timeout:.0f} s" if not ready else "worker died"
-            self.stop()
-            self.start(verbose=False)
-            return {"error": reason}
-        return json.loads(line)
+        """Send one request; return the reply, or an error if the worker dies or takes
+        more than ``timeout`` seconds (the worker is then restarted)."""
+        try:
+            self.process.stdin.write(json.dumps(request) + "\n")
+            self.process.stdin.flush()
+            ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+            line = self.process.stdout.readline() if ready else ""
+        except BrokenPipeError:
+            ready, line = True, ""
+        if line:
+            return json.loads(line)
+        if ready:
+            reason = f"worker died: {self._last_stderr_line()}"
+        else:
+            reason = f"no answer within {timeout:.0f} s"
+        self.stop()
+        self.start(self.verbose)
+        return {"error": reason}
 
 
 def make_frameworks(args):

@@ -27,6 +27,7 @@ def main(argv):
         if run:
             subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook",
                             "--execute", "--inplace", "--ExecutePreprocessor.timeout=120",
+                            "--ExecutePreprocessor.record_timing=False",
                             str(path)], check=True, cwd=HERE.parent)
 
 

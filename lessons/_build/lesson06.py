@@ -15,7 +15,6 @@ Time: about 20 minutes. You need lesson 05 (Symbols).
 """),
 check("""
 import dlkit as mx
-from dlkit.base import MXNetError
 """),
 md("""
 ## The seed example
@@ -116,14 +115,15 @@ print(arg_shapes[:4], out_shapes)
 md("""
 ## Reading a shape error
 
-When the shapes cannot fit, `infer_shape` raises `MXNetError` before any computation.
+When the shapes cannot fit, `infer_shape` raises `mx.base.MXNetError` before any
+computation.
 The message names the node, the operator, the shapes involved and a fix. Images of
 3x3 pixels are too small for a 5x5 kernel:
 """),
 check("""
 try:
     net.infer_shape(data=(64, 1, 3, 3))
-except MXNetError as error:
+except mx.base.MXNetError as error:
     print(error)
 """),
 md("""
@@ -134,7 +134,7 @@ should have had:
 check("""
 try:
     net.infer_shape(data=(64, 1, 28, 28), fc1_weight=(10, 100))
-except MXNetError as error:
+except mx.base.MXNetError as error:
     print(error)
 """),
 md("""

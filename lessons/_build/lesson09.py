@@ -161,7 +161,7 @@ mod2.init_optimizer(optimizer='sgd',
 metric = mx.metric.Accuracy()
 """),
 code("""
-for epoch in range(10):
+def train_epoch(mod, train_iter, metric):
     train_iter.reset()
     metric.reset()
     data_iter = iter(train_iter)
@@ -169,14 +169,18 @@ for epoch in range(10):
     end_epoch = False
     while not end_epoch:
         batch = next_batch
-        mod2.forward_backward(batch)
-        mod2.update()
-        mod2.update_metric(metric, batch.label)
+        mod.forward_backward(batch)
+        mod.update()
+        mod.update_metric(metric, batch.label)
         try:
             next_batch = next(data_iter)
-            mod2.prepare(next_batch)
+            mod.prepare(next_batch)
         except StopIteration:
             end_epoch = True
+"""),
+code("""
+for epoch in range(10):
+    train_epoch(mod2, train_iter, metric)
     if epoch % 3 == 0:
         print(epoch, metric.get())
 """),
