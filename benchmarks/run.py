@@ -81,7 +81,8 @@ class Framework:
         if self.stderr is None:
             return "see its stderr above"
         self.stderr.seek(0)
-        lines = [line.strip() for line in self.stderr.read().splitlines() if line.strip()]
+        lines = [line.strip() for line in self.stderr.read().splitlines()
+                 if line.strip()]
         return lines[-1] if lines else "no message"
 
     def ask(self, request, timeout):
@@ -108,6 +109,9 @@ class Framework:
 def make_frameworks(args):
     base_env = dict(os.environ)
     base_env.pop("PYTHONPATH", None)
+    if args.threads is not None:
+        for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+            base_env[name] = str(args.threads)
     dlkit_env = dict(base_env, PYTHONPATH=str(ROOT))
     mxnet_python = args.mxnet_python
     if mxnet_python is None and Path(DEFAULT_MXNET_PYTHON).exists():
@@ -122,9 +126,9 @@ def make_frameworks(args):
     }
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Measuring.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 def time_in_fresh_process(framework, statement):
     """Seconds that ``statement`` takes in a brand-new interpreter."""
     code = ("import time\nstart = time.perf_counter()\n" + statement +
@@ -137,7 +141,7 @@ def time_in_fresh_process(framework, statement):
 
 
 def measure_workload(workload, frameworks, repeats, timeout):
-    """Median and every repeat of one workload in each framework, repeats alternating."""
+    """Median and all repeats of one workload in each framework, repeats alternating."""
     cells = {}
     active = []
     for framework in frameworks:
@@ -147,6 +151,9 @@ def measure_workload(workload, frameworks, repeats, timeout):
         setup = workload.setups[framework.api]
         if workload.fresh_process:
             statement = setup(framework.module)
+            if statement is None:        # the workload does not apply here
+                del cells[framework.name]
+                continue
             try:
                 time_in_fresh_process(framework, statement)   # warm the file cache
             except RuntimeError as exc:
@@ -161,6 +168,8 @@ def measure_workload(workload, frameworks, repeats, timeout):
             cells[framework.name]["error"] = reply["error"]
         else:
             active.append((framework, None))
+    if workload.repeats is not None:
+        repeats = workload.repeats
     for round_index in range(repeats):
         shift = round_index % max(len(active), 1)
         for framework, statement in active[shift:] + active[:shift]:
@@ -170,7 +179,8 @@ def measure_workload(workload, frameworks, repeats, timeout):
             if statement is not None:
                 seconds = time_in_fresh_process(framework, statement)
             else:
-                reply = framework.ask({"op": "time", "workload": workload.name}, timeout)
+                request = {"op": "time", "workload": workload.name}
+                reply = framework.ask(request, timeout)
                 if "error" in reply:
                     cell["error"] = reply["error"]
                     continue
@@ -186,9 +196,9 @@ def measure_workload(workload, frameworks, repeats, timeout):
     return cells
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Reporting.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 def _format_number(value):
     if value >= 100:
         return f"{value:.0f}"
@@ -229,7 +239,7 @@ def format_table(results, framework_names):
     return "\n".join(lines + [""] + notes)
 
 
-def machine_description(frameworks):
+def machine_description(frameworks, threads):
     return {
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
         "platform": platform.platform(),
@@ -238,6 +248,7 @@ def machine_description(frameworks):
         "python": platform.python_version(),
         "versions": {f.name: f.version() for f in frameworks},
         "mxnet_python": next((f.python for f in frameworks if f.name == "mxnet"), None),
+        "threads": threads,
     }
 
 
@@ -248,9 +259,13 @@ def main(argv=None):
                         + ",".join(FRAMEWORK_ORDER))
     parser.add_argument("-r", "--repeats", type=int, default=7)
     parser.add_argument("--timeout", type=float, default=120.0,
-                        help="seconds one setup or repeat may take before it is abandoned")
-    parser.add_argument("--mxnet-python", help="Python of an environment with MXNet 1.9.1")
+                        help="seconds a setup or a repeat may take, then it is dropped")
+    parser.add_argument("--mxnet-python",
+                        help="the Python of an environment with MXNet 1.9.1")
     parser.add_argument("--output", default=str(HERE / "results" / "latest.json"))
+    parser.add_argument("--threads", type=int,
+                        help="limit every framework to this many threads (OMP, MKL "
+                        "and OpenBLAS variables); default: each framework's choice")
     parser.add_argument("--verbose", action="store_true", help="show workers' stderr")
     args = parser.parse_args(argv)
 
@@ -286,8 +301,8 @@ def main(argv=None):
     print(format_table(results, names))
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    report = {"machine": machine_description(frameworks), "repeats": args.repeats,
-              "results": results}
+    report = {"machine": machine_description(frameworks, args.threads),
+              "repeats": args.repeats, "results": results}
     output.write_text(json.dumps(report, indent=2) + "\n")
     print(f"\nsaved {output}")
 

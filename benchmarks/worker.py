@@ -3,9 +3,11 @@
 Started as ``python worker.py MODULE API`` (``dlkit mx``, ``mxnet mx``, ``torch torch``,
 ``numpy numpy``), it imports MODULE once and answers requests read from stdin::
 
-    {"op": "setup", "workload": "add_small", "warmup": 2}  -> {"ok": true} | {"error": ...}
+    {"op": "setup", "workload": "add_small", "warmup": 2}  -> {"ok": true}
     {"op": "time", "workload": "add_small"}                -> {"seconds": 0.0123}
     {"op": "drop", "workload": "add_small"}                -> {"ok": true}
+
+A request that fails answers ``{"error": "<the exception's last line>"}``.
 
 Replies go to a private copy of the original stdout; the framework's own prints are sent
 to stderr so that they cannot corrupt the protocol.

@@ -13,14 +13,16 @@ results (MXNet's engine is asynchronous), so a repeat measures finished work. Th
 reported figure is ``seconds / (number * items) * scale`` in ``unit``: for the per-op
 workloads an item is one op.
 
-Workloads marked ``fresh_process`` are different: the setup returns a Python statement,
-and every repeat runs it in a new interpreter (``import dlkit``).
+Workloads marked ``fresh_process`` are different: the setup receives the module's *name*
+and returns a Python statement (or ``None`` where the workload does not apply), and
+every repeat runs it in a new interpreter (``import dlkit``, executing a lesson).
 
 To add a workload, write its setup functions and append a ``Workload`` to ``WORKLOADS``;
 ``run.py`` picks it up. A setup that raises (an API dlkit does not have yet) is reported
 as an error in that framework's cell of the table, and the other cells still run.
 """
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass
@@ -33,6 +35,7 @@ class Workload:
     items: int = 1                 # items (ops, batches) done by one step call
     setups: dict = field(default_factory=dict)   # api name -> setup function
     fresh_process: bool = False
+    repeats: int | None = None     # overrides run.py's --repeats for slow workloads
 
 
 WORKLOADS = []
@@ -55,9 +58,9 @@ def get_workload(name):
     raise KeyError(f"no workload named {name!r}; have {[w.name for w in WORKLOADS]}")
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # (a) Per-op overhead: the cost of one tiny imperative op, dominated by dispatch.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 ADD_OPS = 2000
 
 
@@ -95,9 +98,9 @@ class AddSmall:
         return step
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # (b) Autograd overhead: record 100 element-wise ops, then backward through them.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 CHAIN_OPS = 100
 
 
@@ -135,9 +138,9 @@ class AutogradChain:
         return step
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # (c) Import time in a fresh interpreter.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 @workload(name="import", description="import time in a fresh process", unit="ms",
           scale=1e3, fresh_process=True)
 class ImportTime:
@@ -151,9 +154,9 @@ class ImportTime:
         return "import numpy"
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Dense matrix product: the ceiling set by the BLAS underneath.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 @workload(name="gemm_512", description="dot of two 512x512 float32 matrices",
           unit="ms", scale=1e3, number=10)
 class Gemm:
@@ -179,9 +182,9 @@ class Gemm:
         return lambda: a @ b
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Training steps on an MLP and on LeNet: Gluon (imperative and hybridized) and Module.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 BATCH_SIZE = 64
 NUM_INPUTS = 784
 NUM_HIDDEN = (256, 128)
@@ -281,7 +284,8 @@ class MlpModuleStep:
     def mx(mx):
         X, y = _mx_batch(mx, (BATCH_SIZE, NUM_INPUTS))
         mod = mx.mod.Module(_mlp_symbol(mx), context=mx.cpu())
-        mod.bind(data_shapes=[("data", X.shape)], label_shapes=[("softmax_label", y.shape)])
+        mod.bind(data_shapes=[("data", X.shape)],
+                 label_shapes=[("softmax_label", y.shape)])
         mod.init_params(mx.init.Xavier())
         mod.init_optimizer(optimizer="sgd", optimizer_params={"learning_rate": 0.01})
         batch = mx.io.DataBatch(data=[X], label=[y])
@@ -296,9 +300,9 @@ class MlpModuleStep:
 FIT_EXAMPLES = 1024
 
 
-@workload(name="mlp_module_fit", description="Module.fit, 1 epoch of 1024 examples over "
-          "NDArrayIter, batch 64", unit="ms/batch", scale=1e3, number=1,
-          items=FIT_EXAMPLES // BATCH_SIZE)
+@workload(name="mlp_module_fit",
+          description="Module.fit, 1 epoch of 1024 examples over NDArrayIter, batch 64",
+          unit="ms/batch", scale=1e3, number=1, items=FIT_EXAMPLES // BATCH_SIZE)
 class MlpModuleFit:
     def mx(mx):
         X, y = _mx_batch(mx, (FIT_EXAMPLES, NUM_INPUTS))
@@ -331,7 +335,8 @@ def _gluon_lenet(mx):
     return net
 
 
-@workload(name="lenet_gluon", description="LeNet on 1x28x28, Gluon train step, batch 32",
+@workload(name="lenet_gluon",
+          description="LeNet on 1x28x28, Gluon train step, batch 32",
           unit="ms/batch", scale=1e3, number=5)
 class LenetGluon:
     def mx(mx):
@@ -346,3 +351,27 @@ class LenetGluon:
                             nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, NUM_CLASSES))
         X, y = _torch_batch(torch, (LENET_BATCH, 1, 28, 28))
         return _torch_train_step(torch, net, X, y)
+
+
+# --------------------------------------------------------------------------------------
+# Lessons: executing each notebook from a fresh interpreter, kernel start included.
+# --------------------------------------------------------------------------------------
+LESSONS = Path(__file__).resolve().parent.parent / "lessons"
+
+
+def _lesson_workload(path):
+    def mx(module_name):
+        if module_name != "dlkit":       # the lessons also open dlkit's internals
+            return None
+        return ("import nbclient, nbformat\n"
+                f"notebook = nbformat.read({str(path)!r}, as_version=4)\n"
+                "nbclient.NotebookClient(notebook, timeout=600, resources={'metadata': "
+                f"{{'path': {str(path.parent)!r}}}}}).execute()")
+
+    namespace = type(path.stem, (), {"mx": staticmethod(mx)})
+    workload(name=f"lesson_{path.stem}", description=f"execute lessons/{path.name}",
+             unit="s", scale=1.0, fresh_process=True, repeats=3)(namespace)
+
+
+for _path in sorted(LESSONS.glob("[0-9][0-9]-*.ipynb")):
+    _lesson_workload(_path)

@@ -46,7 +46,7 @@ def _passed(checker, count):
 
 
 def check_try_gpu(try_gpu):
-    """``try_gpu()`` must return ``mx.gpu(0)`` when a GPU is usable, else ``mx.cpu()``."""
+    """``try_gpu()`` must return ``mx.gpu(0)`` if a GPU is usable, else ``mx.cpu()``."""
     ctx = try_gpu()
     if not isinstance(ctx, Context):
         raise AssertionError(f"check_try_gpu: returned {ctx!r}, expected a Context "
@@ -73,20 +73,20 @@ def check_softmax(softmax):
     cases = {
         "a 1x3 row [[1, 2, 3]]": np.array([[1.0, 2.0, 3.0]], dtype=np.float32),
         "a 4x5 random matrix": np.random.RandomState(0).randn(4, 5).astype(np.float32),
-        "large values [[1000, 1001], [-5, 5]]": np.array([[1000.0, 1001.0], [-5.0, 5.0]],
-                                                         dtype=np.float32),
+        "large values [[1000, 1001], [-5, 5]]":
+            np.array([[1000.0, 1001.0], [-5.0, 5.0]], dtype=np.float32),
     }
     for case, x in cases.items():
         got = _as_numpy(softmax(nd.array(x)), "check_softmax", case)
         if not np.all(np.isfinite(got)):
-            raise AssertionError(f"check_softmax: for {case} the result has inf or nan:\n"
-                                 f"{got}\nhint: subtract each row's max before exp")
+            raise AssertionError(f"check_softmax: for {case} the result has inf or "
+                                 f"nan:\n{got}\nhint: subtract each row's max first")
         _compare("check_softmax", case, got, _reference_softmax(x.astype(np.float64)))
     _passed("check_softmax", len(cases))
 
 
 def check_grad_of(grad_of):
-    """``grad_of(f, x)`` must return the gradient of ``f`` at NDArray ``x`` (shape of x).
+    """``grad_of(f, x)`` must return the gradient of ``f`` at the NDArray ``x``.
 
     ``f`` is element-wise here, so the gradient is ``f'`` applied element by element.
     """
@@ -111,7 +111,7 @@ def check_relu(relu):
     """``relu(X)`` = max(X, 0) element-wise, for any shape, and differentiable."""
     rng = np.random.RandomState(1)
     cases = {
-        "[-2, -0.5, 0, 0.5, 2]": np.array([-2.0, -0.5, 0.0, 0.5, 2.0], dtype=np.float32),
+        "[-2, -0.5, 0, 0.5, 2]": np.array([-2, -0.5, 0, 0.5, 2], dtype=np.float32),
         "a 3x4 matrix": rng.randn(3, 4).astype(np.float32),
         "a 2x3x4x4 batch of images": rng.randn(2, 3, 4, 4).astype(np.float32),
     }
@@ -128,14 +128,14 @@ def check_relu(relu):
             y = relu(x)
         y.backward()
     except Exception as exc:
-        raise AssertionError(f"check_relu: {case} could not be computed: {exc}") from exc
+        raise AssertionError(f"check_relu: {case} failed: {exc}") from exc
     _compare("check_relu", case, x.grad.asnumpy(), np.array([0, 0, 1, 1], np.float32))
     _passed("check_relu", len(cases) + 1)
 
 
 def check_dropout(dropout):
-    """``dropout(X, drop_probability)``: zero each entry with that probability and scale
-    the survivors by ``1 / (1 - drop_probability)``, so the expected value is unchanged."""
+    """``dropout(X, drop_probability)``: zero each entry with that probability and
+    scale the survivors by ``1 / (1 - drop_probability)``, keeping expected values."""
     x = np.random.RandomState(2).rand(200, 100).astype(np.float32) + 0.5
     got = _as_numpy(dropout(nd.array(x), 0.0), "check_dropout", "drop_probability=0")
     _compare("check_dropout", "drop_probability=0 (keep everything)", got, x)

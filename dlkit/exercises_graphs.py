@@ -48,9 +48,10 @@ def _is_symbol(value, checker, case):
 
 # ---- 05 ----------------------------------------------------------------------------
 def check_mlp_symbol(mlp):
-    """``mlp(hidden_units, num_classes)``: FullyConnected layers ``fc1``, ``fc2`` ... with
-    ReLU activations ``relu1``, ``relu2`` ... between them, one last FullyConnected with
-    ``num_classes`` units and a ``SoftmaxOutput`` named ``softmax``."""
+    """``mlp(hidden_units, num_classes)``: FullyConnected layers ``fc1``, ``fc2`` ...
+    with ReLU activations ``relu1``, ``relu2`` ... between them, one last
+    FullyConnected with ``num_classes`` units and a ``SoftmaxOutput`` named
+    ``softmax``."""
     cases = [((8,), 3), ((16, 8), 4), ((), 2)]
     for hidden, classes in cases:
         case = f"mlp({hidden}, {classes})"
@@ -84,7 +85,8 @@ def check_mlp_symbol(mlp):
             previous = size
         if tuple(out_shapes[0]) != (5, classes):
             raise AssertionError(f"check_mlp_symbol: for {case} and data (5, 7) the "
-                                 f"output shape is {out_shapes[0]}, expected (5, {classes})")
+                                 f"output shape is {out_shapes[0]}, "
+                                 f"expected (5, {classes})")
     _passed("check_mlp_symbol", len(cases))
 
 
@@ -125,9 +127,9 @@ def check_count_params(count_params):
 
 # ---- 07 ----------------------------------------------------------------------------
 def check_executor_grads(executor_grads):
-    """``executor_grads(a, b, d)`` with NumPy arrays: bind ``E = A * B + D``, run forward
-    and backward with a head gradient of ones, return ``(output, grad_dict)`` where
-    ``grad_dict`` maps ``'A'``, ``'B'``, ``'D'`` to NDArrays."""
+    """``executor_grads(a, b, d)`` with NumPy arrays: bind ``E = A * B + D``, run
+    forward and backward with a head gradient of ones, return ``(output, grad_dict)``
+    where ``grad_dict`` maps ``'A'``, ``'B'``, ``'D'`` to NDArrays."""
     rng = np.random.RandomState(3)
     cases = {
         "shape (1,)": [np.array([2.0], np.float32), np.array([3.0], np.float32),
@@ -143,7 +145,8 @@ def check_executor_grads(executor_grads):
         if not isinstance(output, nd.NDArray):
             raise AssertionError(f"check_executor_grads: for {case} the output is "
                                  f"{type(output).__name__}, expected an NDArray")
-        _compare("check_executor_grads", f"{case}, the output", output.asnumpy(), a * b + d)
+        _compare("check_executor_grads", f"{case}, the output", output.asnumpy(),
+                 a * b + d)
         expected = {"A": b, "B": a, "D": np.ones_like(d)}
         for name, value in expected.items():
             if grads.get(name) is None:
@@ -173,7 +176,8 @@ def _regression_module(batch_size, lr):
              label_shapes=[("lro_label", (batch_size,))])
     weight = np.array([[0.1, 0.2, -0.1]], np.float32)
     bias = np.array([0.05], np.float32)
-    mod.init_params(arg_params={"fc_weight": nd.array(weight), "fc_bias": nd.array(bias)})
+    mod.init_params(arg_params={"fc_weight": nd.array(weight),
+                                "fc_bias": nd.array(bias)})
     mod.init_optimizer(optimizer="sgd", optimizer_params={"learning_rate": lr})
     return mod, weight[0].astype(np.float64), float(bias[0])
 
@@ -230,8 +234,9 @@ def check_fit_loop(fit_loop):
         fit_loop(mod, train_iter, num_epoch)
         for _ in range(num_epoch):
             for start in range(0, len(X), batch_size):
-                weight, bias = _numpy_sgd_step(weight, bias, X[start:start + batch_size],
-                                               y[start:start + batch_size], 0.05)
+                stop = start + batch_size
+                weight, bias = _numpy_sgd_step(weight, bias, X[start:stop],
+                                               y[start:stop], 0.05)
         got_w, got_b = _module_weights(mod)
         _compare("check_fit_loop", f"{case}, fc_weight (did you reset the iterator "
                  "each epoch and train every batch once?)", got_w, weight,

@@ -1,4 +1,4 @@
-"""The checkers of lessons 05-09 accept correct answers and reject wrong ones clearly."""
+"""The checkers of lessons 05-09 accept right answers and reject wrong ones clearly."""
 import pytest
 
 import dlkit as mx

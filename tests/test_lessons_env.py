@@ -33,7 +33,7 @@ def test_binder_files_name_python_graphviz_and_dlkit():
 
 @pytest.mark.slow
 @pytest.mark.skipif(os.environ.get("DLKIT_BINDER_TEST") != "1",
-                    reason="builds a fresh venv from PyPI (1-3 min): set DLKIT_BINDER_TEST=1")
+                    reason="a fresh venv from PyPI (1-3 min): set DLKIT_BINDER_TEST=1")
 def test_fresh_venv_from_binder_requirements_runs_lesson_01(tmp_path):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)

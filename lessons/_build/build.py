@@ -25,10 +25,11 @@ def main(argv):
         write(path, module.NAME, module.CELLS)
         print("wrote", path)
         if run:
-            subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook",
-                            "--execute", "--inplace", "--ExecutePreprocessor.timeout=120",
-                            "--ExecutePreprocessor.record_timing=False",
-                            str(path)], check=True, cwd=HERE.parent)
+            subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to",
+                            "notebook", "--execute", "--inplace",
+                            "--ExecutePreprocessor.timeout=120",
+                            "--ExecutePreprocessor.record_timing=False", str(path)],
+                           check=True, cwd=HERE.parent)
 
 
 if __name__ == "__main__":

@@ -27,8 +27,8 @@ a value later. Arithmetic on symbols does not compute anything; it adds nodes to
 graph. Here `A` and `B` are argument nodes and `C` is an internal node:
 """),
 check("""
-A = mx.sym.Variable('A')
-B = mx.sym.Variable('B')
+A = mx.sym.Variable("A")
+B = mx.sym.Variable("B")
 C = A + B
 print(type(C))
 print(C.list_arguments(), C.list_outputs())
@@ -40,9 +40,9 @@ same name and parameters. The seed post's example: a fully connected layer follo
 a ReLU:
 """),
 check("""
-input = mx.sym.Variable('data')  # a symbol variable; the name is up to you
-fc1 = mx.sym.FullyConnected(data=input, num_hidden=128, name='fc1')  # fully connected
-act1 = mx.sym.Activation(fc1, act_type='relu')  # activation
+input = mx.sym.Variable("data")  # a symbol variable; the name is up to you
+fc1 = mx.sym.FullyConnected(data=input, num_hidden=128, name="fc1")  # fully connected
+act1 = mx.sym.Activation(fc1, act_type="relu")  # activation
 
 print(type(fc1))             # act1 is a Symbol too
 print(fc1.list_outputs())    # the node's name with "_output" appended
@@ -66,7 +66,7 @@ Python session, so the same code run twice gives different names. Give every lay
 that has parameters a `name=`, or its parameters will not match a saved model:
 """),
 check("""
-act2 = mx.sym.Activation(act1, act_type='relu')
+act2 = mx.sym.Activation(act1, act_type="relu")
 fc_anon = mx.sym.FullyConnected(act2, num_hidden=10)
 print(act2.name, fc_anon.name)
 print(fc_anon.list_arguments()[-2:])
@@ -77,9 +77,9 @@ It is the simple way to build two copies of the same block without clashes. Each
 `Prefix` block counts from 0 again:
 """),
 check("""
-with mx.name.Prefix('tower1_'):
+with mx.name.Prefix("tower1_"):
     t1 = mx.sym.FullyConnected(input, num_hidden=4)
-with mx.name.Prefix('tower2_'):
+with mx.name.Prefix("tower2_"):
     t2 = mx.sym.FullyConnected(input, num_hidden=4)
 print(t1.list_arguments())
 print(t2.list_arguments())
@@ -91,12 +91,12 @@ Here is a complete classifier: two fully connected layers with a ReLU between th
 batch normalization, and a softmax loss. Every layer is named.
 """),
 check("""
-data = mx.sym.Variable('data')
-net = mx.sym.FullyConnected(data, name='fc1', num_hidden=64)
-net = mx.sym.Activation(net, name='relu1', act_type='relu')
-net = mx.sym.BatchNorm(net, name='bn1')
-net = mx.sym.FullyConnected(net, name='fc2', num_hidden=10)
-net = mx.sym.SoftmaxOutput(net, name='softmax')
+data = mx.sym.Variable("data")
+net = mx.sym.FullyConnected(data, name="fc1", num_hidden=64)
+net = mx.sym.Activation(net, name="relu1", act_type="relu")
+net = mx.sym.BatchNorm(net, name="bn1")
+net = mx.sym.FullyConnected(net, name="fc2", num_hidden=10)
+net = mx.sym.SoftmaxOutput(net, name="softmax")
 print(net.list_arguments())
 print(net.list_outputs())
 print(net.list_auxiliary_states())
@@ -114,14 +114,14 @@ Three kinds of inputs appear:
 parameter counts:
 """),
 check("""
-mx.viz.print_summary(net, shape={'data': (32, 100)})
+mx.viz.print_summary(net, shape={"data": (32, 100)})
 """),
 md("""
 `mx.viz.plot_network` draws the graph (with Graphviz when it is installed, otherwise
 with dlkit's own simpler layout). Parameters are hidden by default:
 """),
 code("""
-mx.viz.plot_network(net, shape={'data': (32, 100)})
+mx.viz.plot_network(net, shape={"data": (32, 100)})
 """),
 md("""
 The `GraphExplorer` widget lets you pick a node and see its operator, attributes,
@@ -130,8 +130,8 @@ inputs, shapes and parameter count. Without a browser, ask it directly:
 check("""
 from dlkit.widgets import GraphExplorer
 
-explorer = GraphExplorer(net, shape={'data': (32, 100)})
-explorer.node_info('fc1')
+explorer = GraphExplorer(net, shape={"data": (32, 100)})
+explorer.node_info("fc1")
 """),
 md("""
 ## Internal outputs
@@ -143,7 +143,7 @@ features from the middle of a network:
 check("""
 internals = net.get_internals()
 print(internals.list_outputs())
-features = internals['fc1_output']
+features = internals["fc1_output"]
 print(features.list_arguments(), features.list_outputs())
 """),
 md("""
@@ -157,10 +157,10 @@ arguments no longer include the label or the later layers' parameters.
 with its internal node `C`:
 """),
 check("""
-A = mx.sym.Variable('A')
-B = mx.sym.Variable('B')
+A = mx.sym.Variable("A")
+B = mx.sym.Variable("B")
 C = A * B
-D = mx.sym.Variable('D')
+D = mx.sym.Variable("D")
 E = C + D
 G = mx.sym.Group([E, C])
 print(G.list_outputs(), G.list_arguments())
@@ -197,7 +197,7 @@ md("""
   every layer; `mx.name.Prefix` prefixes automatic names.
 * `list_arguments()`, `list_outputs()`, `list_auxiliary_states()` list the graph's
   inputs, results and self-updated states.
-* `get_internals()['fc1_output']` cuts a graph at any node; `mx.sym.Group` combines
+* `get_internals()["fc1_output"]` cuts a graph at any node; `mx.sym.Group` combines
   outputs.
 * `tojson()` / `mx.sym.load_json()` save and restore the graph.
 
@@ -211,13 +211,13 @@ md("""
 solution("""
 def mlp(hidden_units, num_classes):
     ### BEGIN SOLUTION
-    net = mx.sym.Variable('data')
+    net = mx.sym.Variable("data")
     for i, units in enumerate(hidden_units, start=1):
-        net = mx.sym.FullyConnected(net, name=f'fc{i}', num_hidden=units)
-        net = mx.sym.Activation(net, name=f'relu{i}', act_type='relu')
-    net = mx.sym.FullyConnected(net, name=f'fc{len(hidden_units) + 1}',
+        net = mx.sym.FullyConnected(net, name=f"fc{i}", num_hidden=units)
+        net = mx.sym.Activation(net, name=f"relu{i}", act_type="relu")
+    net = mx.sym.FullyConnected(net, name=f"fc{len(hidden_units) + 1}",
                                 num_hidden=num_classes)
-    return mx.sym.SoftmaxOutput(net, name='softmax')
+    return mx.sym.SoftmaxOutput(net, name="softmax")
     ### END SOLUTION
 """, "mlp"),
 check("""
@@ -226,9 +226,9 @@ from dlkit.exercises_graphs import check_mlp_symbol
 check_mlp_symbol(mlp)
 """),
 md("""
-2. Build `mlp((16,), 3)` inside `with mx.name.Prefix('a_'):` Which names change, and
+2. Build `mlp((16,), 3)` inside `with mx.name.Prefix("a_"):` Which names change, and
    why do the ones you set with `name=` not?
-3. Take `mlp((32, 16), 10).get_internals()['relu2_output']` and check with
+3. Take `mlp((32, 16), 10).get_internals()["relu2_output"]` and check with
    `list_arguments()` which parameters a feature extractor needs.
 4. Open the JSON of `mx.sym.Group([E, C])`. How does it record which nodes are the
    outputs (the `heads` entry)?

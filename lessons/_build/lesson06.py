@@ -24,11 +24,11 @@ lists: the shapes of the arguments (in `list_arguments()` order), of the outputs
 the auxiliary states.
 """),
 check("""
-a = mx.sym.Variable('A')
-b = mx.sym.Variable('B')
+a = mx.sym.Variable("A")
+b = mx.sym.Variable("B")
 c = (a + b) / 10
 d = c + 1
-input_shapes = {'A': (10, 2), 'B': (10, 2)}  # the shapes of the inputs
+input_shapes = {"A": (10, 2), "B": (10, 2)}  # the shapes of the inputs
 d.infer_shape(**input_shapes)
 """),
 check("""
@@ -54,18 +54,18 @@ Here is a small convolutional network. We give only the data shape, a batch of 6
 grayscale 28x28 images:
 """),
 check("""
-data = mx.sym.Variable('data')
-net = mx.sym.Convolution(data, name='conv1', kernel=(5, 5), num_filter=20)
-net = mx.sym.Activation(net, name='relu1', act_type='relu')
-net = mx.sym.Pooling(net, name='pool1', kernel=(2, 2), stride=(2, 2), pool_type='max')
-net = mx.sym.Flatten(net, name='flat')
-net = mx.sym.FullyConnected(net, name='fc1', num_hidden=10)
-net = mx.sym.SoftmaxOutput(net, name='softmax')
+data = mx.sym.Variable("data")
+net = mx.sym.Convolution(data, name="conv1", kernel=(5, 5), num_filter=20)
+net = mx.sym.Activation(net, name="relu1", act_type="relu")
+net = mx.sym.Pooling(net, name="pool1", kernel=(2, 2), stride=(2, 2), pool_type="max")
+net = mx.sym.Flatten(net, name="flat")
+net = mx.sym.FullyConnected(net, name="fc1", num_hidden=10)
+net = mx.sym.SoftmaxOutput(net, name="softmax")
 
 arg_shapes, out_shapes, aux_shapes = net.infer_shape(data=(64, 1, 28, 28))
 for name, shape in zip(net.list_arguments(), arg_shapes):
-    print(f'{name:15s} {shape}')
-print('output', out_shapes)
+    print(f"{name:15s} {shape}")
+print("output", out_shapes)
 """),
 md("""
 Each operator's `infer_shape` completes its own parameters from its input:
@@ -82,8 +82,8 @@ check("""
 internals = net.get_internals()
 _, shapes, _ = internals.infer_shape(data=(64, 1, 28, 28))
 for name, shape in zip(internals.list_outputs(), shapes):
-    if name.endswith('_output'):
-        print(f'{name:16s} {shape}')
+    if name.endswith("_output"):
+        print(f"{name:16s} {shape}")
 """),
 md("""
 ## Partial inference
@@ -102,7 +102,7 @@ only the parts fixed by attributes (`num_filter`, `kernel`, `num_hidden`) are kn
 check("""
 arg_shapes, out_shapes, _ = net.infer_shape_partial()
 for name, shape in zip(net.list_arguments(), arg_shapes):
-    print(f'{name:15s} {shape}')
+    print(f"{name:15s} {shape}")
 """),
 md("""
 An unknown batch size is a common partial case: everything but the batch dimension is
@@ -148,13 +148,13 @@ code("""
 from dlkit.widgets import ShapeInspector
 
 inspector = ShapeInspector(net)
-inspector.set_shape('data', '64, 1, 28, 28')
+inspector.set_shape("data", "64, 1, 28, 28")
 print(inspector.output_rows)
-inspector.set_shape('data', '64, 1, 3, 3')
+inspector.set_shape("data", "64, 1, 3, 3")
 print(inspector.failing_node)
 """),
 code("""
-inspector.set_shape('data', '8, 1, 28, 28')
+inspector.set_shape("data", "8, 1, 28, 28")
 inspector
 """),
 md("""

@@ -28,15 +28,15 @@ internal nodes) and returns an `Executor`, the object that computes. The seed's 
 `E = A * B + D`:
 """),
 check("""
-A = mx.sym.Variable('A')
-B = mx.sym.Variable('B')
+A = mx.sym.Variable("A")
+B = mx.sym.Variable("B")
 C = A * B
-D = mx.sym.Variable('D')
+D = mx.sym.Variable("D")
 E = C + D
 a = mx.nd.empty(1)  # an array of size 1 whose values are not set
 b = mx.nd.ones(1)   # b is 1
 d = mx.nd.ones(1)
-executor = E.bind(ctx=mx.cpu(), args={'A': a, 'B': b, 'D': d})
+executor = E.bind(ctx=mx.cpu(), args={"A": a, "B": b, "D": d})
 type(executor)
 """),
 check("""
@@ -54,11 +54,11 @@ print(executor.outputs[0])
 print(executor.outputs[0].asnumpy())
 """),
 md("""
-The executor does not copy the arrays you bound: `arg_dict['A']` *is* `a`. Writing
+The executor does not copy the arrays you bound: `arg_dict["A"]` *is* `a`. Writing
 into it changes the next forward's result:
 """),
 check("""
-executor.arg_dict['A'][:] = 3
+executor.arg_dict["A"][:] = 3
 executor.forward()
 print(a, executor.outputs[0].asnumpy())
 """),
@@ -70,8 +70,8 @@ receive them. `backward` needs the gradient of the output (the *head gradient*) 
 the output is a loss; for `E`, ones means "the gradient of `sum(E)`":
 """),
 check("""
-args = {'A': mx.nd.array([2, 3]), 'B': mx.nd.array([4, 5]), 'D': mx.nd.array([1, 1])}
-grads = {name: mx.nd.zeros(2) for name in 'ABD'}
+args = {"A": mx.nd.array([2, 3]), "B": mx.nd.array([4, 5]), "D": mx.nd.array([1, 1])}
+grads = {name: mx.nd.zeros(2) for name in "ABD"}
 executor = E.bind(ctx=mx.cpu(), args=args, args_grad=grads)
 executor.forward(is_train=True)
 executor.backward(out_grads=mx.nd.ones(2))
@@ -91,18 +91,18 @@ except mx.base.MXNetError as error:
 md("""
 ## grad_req: write, add or null
 
-`grad_req` says what `backward` does with each gradient array: `'write'` overwrites it
-(the default), `'add'` accumulates into it (for gradients summed over several
-backward passes), `'null'` computes no gradient at all:
+`grad_req` says what `backward` does with each gradient array: `"write"` overwrites it
+(the default), `"add"` accumulates into it (for gradients summed over several
+backward passes), `"null"` computes no gradient at all:
 """),
 check("""
-grads = {name: mx.nd.zeros(2) for name in 'ABD'}
+grads = {name: mx.nd.zeros(2) for name in "ABD"}
 executor = E.bind(ctx=mx.cpu(), args=args, args_grad=grads,
-                  grad_req={'A': 'add', 'B': 'null', 'D': 'write'})
+                  grad_req={"A": "add", "B": "null", "D": "write"})
 for _ in range(2):
     executor.forward(is_train=True)
     executor.backward(out_grads=mx.nd.ones(2))
-print(grads['A'].asnumpy(), grads['B'].asnumpy(), grads['D'].asnumpy())
+print(grads["A"].asnumpy(), grads["B"].asnumpy(), grads["D"].asnumpy())
 """),
 md("""
 `A`'s gradient was added twice (`2 * B`), `B`'s was never written and `D`'s was
@@ -115,13 +115,13 @@ Allocating every argument and gradient by hand is tedious for a real network.
 allocates all arrays itself, filled with zeros:
 """),
 check("""
-data = mx.sym.Variable('data')
-net = mx.sym.FullyConnected(data, name='fc1', num_hidden=3)
-net = mx.sym.BatchNorm(net, name='bn1')
-net = mx.sym.SoftmaxOutput(net, name='softmax')
+data = mx.sym.Variable("data")
+net = mx.sym.FullyConnected(data, name="fc1", num_hidden=3)
+net = mx.sym.BatchNorm(net, name="bn1")
+net = mx.sym.SoftmaxOutput(net, name="softmax")
 executor = net.simple_bind(ctx=mx.cpu(), data=(4, 5))
 for name, array in executor.arg_dict.items():
-    print(f'{name:14s} {array.shape}  grad {executor.grad_dict[name].shape}')
+    print(f"{name:14s} {array.shape}  grad {executor.grad_dict[name].shape}")
 """),
 md("""
 `softmax_label` has a gradient array too, but labels should not be trained:
@@ -130,12 +130,12 @@ arrays in place with `[:] =`, since the executor holds these exact objects:
 """),
 check("""
 mx.random.seed(0)
-executor.arg_dict['data'][:] = mx.nd.random.normal(shape=(4, 5))
-executor.arg_dict['fc1_weight'][:] = mx.nd.random.normal(scale=0.5, shape=(3, 5))
-executor.arg_dict['softmax_label'][:] = mx.nd.array([0, 1, 2, 1])
+executor.arg_dict["data"][:] = mx.nd.random.normal(shape=(4, 5))
+executor.arg_dict["fc1_weight"][:] = mx.nd.random.normal(scale=0.5, shape=(3, 5))
+executor.arg_dict["softmax_label"][:] = mx.nd.array([0, 1, 2, 1])
 executor.forward(is_train=True)
 executor.backward()  # SoftmaxOutput is a loss: no head gradient needed
-print(executor.outputs[0].shape, executor.grad_dict['fc1_weight'].shape)
+print(executor.outputs[0].shape, executor.grad_dict["fc1_weight"].shape)
 """),
 md("""
 ## Auxiliary states
@@ -146,19 +146,20 @@ itself during a training forward, not through gradients. They live in `aux_dict`
 them. Set them back to zero: a forward in prediction mode leaves them alone:
 """),
 check("""
-executor.aux_dict['bn1_moving_mean'][:] = 0
+executor.aux_dict["bn1_moving_mean"][:] = 0
 executor.forward(is_train=False)
-print(executor.aux_dict['bn1_moving_mean'])
+print(executor.aux_dict["bn1_moving_mean"])
 """),
 md("""
 A training forward moves them towards the batch statistics, by `1 - momentum = 0.1`
 of the way:
 """),
 check("""
-fc1_out = mx.nd.FullyConnected(executor.arg_dict['data'], executor.arg_dict['fc1_weight'],
-                               executor.arg_dict['fc1_bias'], num_hidden=3)
+arrays = executor.arg_dict
+fc1_out = mx.nd.FullyConnected(arrays["data"], arrays["fc1_weight"], arrays["fc1_bias"],
+                               num_hidden=3)
 executor.forward(is_train=True)
-print(executor.aux_dict['bn1_moving_mean'])
+print(executor.aux_dict["bn1_moving_mean"])
 print(0.1 * fc1_out.mean(axis=0))
 """),
 md("""
@@ -185,7 +186,7 @@ with their inputs and output shapes:
 check("""
 executor = E.simple_bind(ctx=mx.cpu(), A=(1000,), B=(1000,), D=(1000,))
 for step in executor.plan:
-    print(step['name'], step['op'], step['inputs'], step['output_shapes'])
+    print(step["name"], step["op"], step["inputs"], step["output_shapes"])
 """),
 md("""
 `memory_summary()` counts the bytes held for arguments, gradients, auxiliary states
@@ -212,7 +213,7 @@ code("""
 from dlkit.widgets import ExecutorView
 
 view = ExecutorView(net, data=(4, 5), softmax_label=(4,))
-view.fill_all('random')
+view.fill_all("random")
 view.forward(is_train=True)
 view.backward()
 view.grad_rows()
@@ -223,13 +224,13 @@ view
 md("""
 ## Summary
 
-* `symbol.bind(ctx, args, args_grad=None, grad_req='write', aux_states=None)` attaches
+* `symbol.bind(ctx, args, args_grad=None, grad_req="write", aux_states=None)` attaches
   your arrays to the argument nodes and returns an `Executor`; it uses the arrays
   themselves, not copies.
 * `simple_bind(ctx, **shapes)` infers every shape and allocates all arrays.
 * `forward(is_train=...)` fills `outputs`; `backward(out_grads)` fills `grad_dict`
   (head gradients are needed unless the output is a loss).
-* `grad_req` is `'write'`, `'add'` or `'null'`, per argument.
+* `grad_req` is `"write"`, `"add"` or `"null"`, per argument.
 * Auxiliary states (`aux_dict`) change only in a training forward.
 * Binding a `Group` computes several outputs; `plan` and `memory_summary()` show what
   the executor runs and holds.
@@ -243,12 +244,12 @@ md("""
 solution("""
 def executor_grads(a, b, d):
     ### BEGIN SOLUTION
-    A, B, D = mx.sym.Variable('A'), mx.sym.Variable('B'), mx.sym.Variable('D')
+    A, B, D = mx.sym.Variable("A"), mx.sym.Variable("B"), mx.sym.Variable("D")
     E = A * B + D
     executor = E.simple_bind(ctx=mx.cpu(), A=a.shape, B=b.shape, D=d.shape)
-    executor.arg_dict['A'][:] = a
-    executor.arg_dict['B'][:] = b
-    executor.arg_dict['D'][:] = d
+    executor.arg_dict["A"][:] = a
+    executor.arg_dict["B"][:] = b
+    executor.arg_dict["D"][:] = d
     executor.forward(is_train=True)
     executor.backward(out_grads=mx.nd.ones(a.shape))
     return executor.outputs[0], executor.grad_dict
@@ -260,7 +261,7 @@ from dlkit.exercises_graphs import check_executor_grads
 check_executor_grads(executor_grads)
 """),
 md("""
-2. Bind `E` with `grad_req='add'` and run forward and backward three times. Then zero
+2. Bind `E` with `grad_req="add"` and run forward and backward three times. Then zero
    the gradients with `grad[:] = 0` and check the next backward starts afresh.
 3. Bind the BatchNorm network with `simple_bind` and run 50 training forwards on the
    same batch. What do the moving mean and variance converge to?

@@ -1,5 +1,5 @@
 """Lesson 08 · Module: the intermediate API."""
-from notebook import check, code, md, solution
+from notebook import check, md, solution
 
 NAME = "08-module-intermediate"
 CELLS = [
@@ -34,11 +34,11 @@ wraps the symbol; by default it takes the argument `data` as input and
 `softmax_label` as label.
 """),
 check("""
-data = mx.sym.Variable('data')
-fc1 = mx.sym.FullyConnected(data, name='fc1', num_hidden=128)
-act1 = mx.sym.Activation(fc1, name='relu1', act_type="relu")
-fc2 = mx.sym.FullyConnected(act1, name='fc2', num_hidden=10)
-out = mx.sym.SoftmaxOutput(fc2, name='softmax')
+data = mx.sym.Variable("data")
+fc1 = mx.sym.FullyConnected(data, name="fc1", num_hidden=128)
+act1 = mx.sym.Activation(fc1, name="relu1", act_type="relu")
+fc2 = mx.sym.FullyConnected(act1, name="fc2", num_hidden=10)
+out = mx.sym.SoftmaxOutput(fc2, name="softmax")
 mod = mx.mod.Module(out)  # create a module from a Symbol
 print(mod.data_names, mod.label_names, mod.output_names)
 """),
@@ -48,8 +48,8 @@ far it has come, and each step below switches one on:
 """),
 check("""
 def states(mod):
-    print('binded', mod.binded, '| params_initialized', mod.params_initialized,
-          '| optimizer_initialized', mod.optimizer_initialized)
+    print("binded", mod.binded, "| params_initialized", mod.params_initialized,
+          "| optimizer_initialized", mod.optimizer_initialized)
 
 states(mod)
 """),
@@ -61,8 +61,8 @@ md("""
 """),
 check("""
 batch_size = 4
-mod.bind(data_shapes=[('data', (batch_size, 20))],
-         label_shapes=[('softmax_label', (batch_size,))])
+mod.bind(data_shapes=[("data", (batch_size, 20))],
+         label_shapes=[("softmax_label", (batch_size,))])
 states(mod)
 print(mod.data_shapes)
 print(mod.label_shapes)
@@ -84,7 +84,7 @@ mod.init_params(initializer=mx.init.Xavier())
 states(mod)
 arg_params, aux_params = mod.get_params()
 for name, value in arg_params.items():
-    print(f'{name:10s} {value.shape}')
+    print(f"{name:10s} {value.shape}")
 """),
 md("""
 `get_params()` returns *copies* of the parameters as two dictionaries, `arg_params`
@@ -97,7 +97,7 @@ the module sets `rescale_grad = 1 / batch_size`, so the summed gradient of a bat
 becomes an average:
 """),
 check("""
-mod.init_optimizer(optimizer='sgd', optimizer_params=(('learning_rate', 0.1),))
+mod.init_optimizer(optimizer="sgd", optimizer_params=(("learning_rate", 0.1),))
 states(mod)
 optimizer = mod._optimizer  # private: a look inside the module
 print(type(optimizer).__name__, optimizer.lr, optimizer.rescale_grad)
@@ -121,29 +121,30 @@ md("""
 gradient (it is a loss) and `update()` applies one SGD step to every parameter:
 """),
 check("""
-before = mod.get_params()[0]['fc2_weight'].copy()
+before = mod.get_params()[0]["fc2_weight"].copy()
 mod.backward()
 mod.update()
-after = mod.get_params()[0]['fc2_weight']
-print('fc2_weight moved by', float(mx.nd.abs(after - before).max()) > 0)
+after = mod.get_params()[0]["fc2_weight"]
+print("fc2_weight moved by", float(mx.nd.abs(after - before).max()) > 0)
 """),
 md("""
 ## Metrics
 
 `update_metric(metric, labels)` compares the last forward's outputs with the labels
-and accumulates into the metric. `mx.metric.create(['acc', 'ce'])` tracks accuracy and
+and accumulates into the metric. `mx.metric.create(["acc", "ce"])` tracks accuracy and
 cross-entropy together. Ten steps on the same batch drive the cross-entropy down: the
 network memorizes four examples (the accuracy is already perfect).
 """),
 check("""
-metric = mx.metric.create(['acc', 'ce'])
+metric = mx.metric.create(["acc", "ce"])
 for step in range(10):
     mod.forward(batch, is_train=True)
     mod.update_metric(metric, batch.label)
     mod.backward()
     mod.update()
     if step % 3 == 0:
-        print(step, [(name, round(value, 3)) for name, value in metric.get_name_value()])
+        values = metric.get_name_value()
+        print(step, [(name, round(value, 3)) for name, value in values])
     metric.reset()
 """),
 md("""
@@ -157,14 +158,14 @@ why *who* resets the metric matters.
 """),
 check("""
 folder = tempfile.mkdtemp()
-path = os.path.join(folder, 'mlp.params')
+path = os.path.join(folder, "mlp.params")
 mod.save_params(path)
-trained = mod.get_params()[0]['fc1_weight'].copy()
+trained = mod.get_params()[0]["fc1_weight"].copy()
 
 mod.init_params(initializer=mx.init.Zero(), force_init=True)
-print(float(mod.get_params()[0]['fc1_weight'].abs().sum()))
+print(float(mod.get_params()[0]["fc1_weight"].abs().sum()))
 mod.load_params(path)
-print(bool((mod.get_params()[0]['fc1_weight'] == trained).min()))
+print(bool((mod.get_params()[0]["fc1_weight"] == trained).min()))
 """),
 md("""
 `init_params` skips a module that is already initialized unless `force_init=True`.
@@ -176,11 +177,11 @@ input. It is bound for batches of shape `(1, 10)`:
 """),
 check("""
 from collections import namedtuple
-Batch = namedtuple('Batch', ['data'])
-data = mx.sym.Variable('data')
+Batch = namedtuple("Batch", ["data"])
+data = mx.sym.Variable("data")
 out = data * 2
 mod = mx.mod.Module(symbol=out, label_names=None)
-mod.bind(data_shapes=[('data', (1, 10))])
+mod.bind(data_shapes=[("data", (1, 10))])
 mod.init_params()
 data1 = [mx.nd.ones((1, 10))]
 mod.forward(Batch(data1))
@@ -205,7 +206,7 @@ data), and, since `data * 2` is not a loss, pass the head gradient:
 """),
 check("""
 mod = mx.mod.Module(symbol=out, label_names=None)
-mod.bind(data_shapes=[('data', (1, 10))], inputs_need_grad=True)
+mod.bind(data_shapes=[("data", (1, 10))], inputs_need_grad=True)
 mod.init_params()
 mod.forward(Batch(data1), is_train=True)
 mod.backward(out_grads=[mx.nd.ones((1, 10))])

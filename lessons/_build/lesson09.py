@@ -34,24 +34,24 @@ otherwise. No straight line separates the classes, so the network needs its hidd
 layer. `NDArrayIter` serves NumPy arrays in batches; the training iterator shuffles.
 """),
 check("""
-X = np.random.randn(1000, 2).astype('float32')
-y = (X[:, 0] * X[:, 1] > 0).astype('float32')
+X = np.random.randn(1000, 2).astype("float32")
+y = (X[:, 0] * X[:, 1] > 0).astype("float32")
 batch_size = 50
 train_iter = mx.io.NDArrayIter(X[:800], y[:800], batch_size, shuffle=True)
 val_iter = mx.io.NDArrayIter(X[800:], y[800:], batch_size)
 print(train_iter.provide_data, train_iter.provide_label)
-print('class balance', y.mean())
+print("class balance", y.mean())
 """),
 md("""
 `NDArrayIter` names its arrays `data` and `softmax_label`, which are the names
 `Module` expects by default. The network:
 """),
 check("""
-data = mx.sym.Variable('data')
-net = mx.sym.FullyConnected(data, name='fc1', num_hidden=32)
-net = mx.sym.Activation(net, name='relu1', act_type='relu')
-net = mx.sym.FullyConnected(net, name='fc2', num_hidden=2)
-net = mx.sym.SoftmaxOutput(net, name='softmax')
+data = mx.sym.Variable("data")
+net = mx.sym.FullyConnected(data, name="fc1", num_hidden=32)
+net = mx.sym.Activation(net, name="relu1", act_type="relu")
+net = mx.sym.FullyConnected(net, name="fc2", num_hidden=2)
+net = mx.sym.SoftmaxOutput(net, name="softmax")
 mod = mx.mod.Module(net, context=mx.cpu())
 """),
 md("""
@@ -63,9 +63,9 @@ progress: `Speedometer(batch_size, frequent)` logs speed and the training metric
 `frequent` batches, and `do_checkpoint(prefix)` saves the model after each epoch.
 """),
 code("""
-prefix = os.path.join(tempfile.mkdtemp(), 'quadrants')
-mod.fit(train_iter, eval_data=val_iter, eval_metric='acc',
-        optimizer='sgd', optimizer_params={'learning_rate': 0.1, 'momentum': 0.9},
+prefix = os.path.join(tempfile.mkdtemp(), "quadrants")
+mod.fit(train_iter, eval_data=val_iter, eval_metric="acc",
+        optimizer="sgd", optimizer_params={"learning_rate": 0.1, "momentum": 0.9},
         initializer=mx.init.Xavier(), num_epoch=10,
         batch_end_callback=mx.callback.Speedometer(batch_size, 8),
         epoch_end_callback=mx.callback.do_checkpoint(prefix))
@@ -81,8 +81,8 @@ show the accuracy over the last 8 batches only.
 values. It accepts any metric, or a list of names:
 """),
 code("""
-print(mod.score(val_iter, 'acc'))
-print(mod.score(val_iter, ['acc', 'ce']))
+print(mod.score(val_iter, "acc"))
+print(mod.score(val_iter, ["acc", "ce"]))
 """),
 md("""
 `predict` returns the outputs for all batches, concatenated: here one row of two class
@@ -92,7 +92,8 @@ check("""
 probabilities = mod.predict(val_iter)
 predicted = probabilities.argmax(axis=1).asnumpy()
 print(probabilities.shape)
-print('accuracy by hand', (predicted == y[800:]).mean() == mod.score(val_iter, 'acc')[0][1])
+by_hand = (predicted == y[800:]).mean()
+print("accuracy by hand", by_hand == mod.score(val_iter, "acc")[0][1])
 """),
 md("""
 ## The auto_reset pitfall
@@ -111,13 +112,15 @@ whole = mod.score(val_iter, mx.metric.Accuracy())[0][1]
 every_2 = score_with(mx.callback.Speedometer(batch_size, 2))
 every_3 = score_with(mx.callback.Speedometer(batch_size, 3))
 kept = score_with(mx.callback.Speedometer(batch_size, 2, auto_reset=False))
-print(f'no callback {whole}  every 2 {every_2}  every 3 {every_3}  auto_reset=False {kept}')
+print(f"no callback {whole}  every 2 {every_2}  every 3 {every_3}")
+print(f"every 2 with auto_reset=False {kept}")
 """),
 md("""
-Four different answers to one question. The Speedometer is called with the batch
-index, and logs (and resets) when it is a multiple of `frequent`. Every 2: the reset
-after the third batch (index 2) leaves only the fourth batch in the metric. Every 3:
-the reset falls after the last batch, the metric is empty and the "accuracy" is `nan`.
+Three different answers to one question (MXNet 1.9.1 gives the same pattern). The
+Speedometer is called with the batch index, and logs (and resets) when it is a
+multiple of `frequent`. Every 2: the reset after the third batch (index 2) leaves only
+the fourth batch in the metric. Every 3: the reset falls after the last batch, the
+metric is empty and the "accuracy" is `nan`.
 Check the first claim:
 """),
 check("""
@@ -139,7 +142,7 @@ print(sorted(os.listdir(os.path.dirname(prefix)))[:3])
 loaded = mx.mod.Module.load(prefix, 10)
 loaded.bind(data_shapes=val_iter.provide_data, label_shapes=val_iter.provide_label,
             for_training=False)
-print(loaded.score(val_iter, 'acc') == mod.score(val_iter, 'acc'))
+print(loaded.score(val_iter, "acc") == mod.score(val_iter, "acc"))
 """),
 md("""
 `mx.model.load_checkpoint(prefix, epoch)` returns the three parts, `(symbol,
@@ -149,15 +152,16 @@ and continue training.
 ## Your own fit loop
 
 Inside `fit`, each epoch is this loop (from the seed post): train on a batch, update,
-and while the device works, fetch the next batch and `prepare` the module for it.
+then fetch the next batch and `prepare` the module for it (in MXNet this overlaps
+with the device still computing).
 Here it is, with a fresh module:
 """),
 code("""
 mod2 = mx.mod.Module(net)
 mod2.bind(data_shapes=train_iter.provide_data, label_shapes=train_iter.provide_label)
 mod2.init_params(initializer=mx.init.Xavier())
-mod2.init_optimizer(optimizer='sgd',
-                    optimizer_params={'learning_rate': 0.1, 'momentum': 0.9})
+mod2.init_optimizer(optimizer="sgd",
+                    optimizer_params={"learning_rate": 0.1, "momentum": 0.9})
 metric = mx.metric.Accuracy()
 """),
 code("""
@@ -190,7 +194,7 @@ around this loop; nothing else. The metric reset at the top of each epoch is `fi
 too, which is why its `Train-accuracy` is per epoch.
 """),
 code("""
-print(mod2.score(val_iter, 'acc'))
+print(mod2.score(val_iter, "acc"))
 """),
 md("""
 ## A training dashboard
@@ -205,8 +209,9 @@ from dlkit.widgets import TrainingDashboard
 train_iter.reset()  # our loop left it at its end; fit resets only after each epoch
 mod3 = mx.mod.Module(net)
 dash = TrainingDashboard(redraw_interval=0.5)
-dash.fit(mod3, train_iter, eval_data=val_iter, num_epoch=10, initializer=mx.init.Xavier(),
-         optimizer='sgd', optimizer_params={'learning_rate': 0.1, 'momentum': 0.9})
+dash.fit(mod3, train_iter, eval_data=val_iter, num_epoch=10,
+         initializer=mx.init.Xavier(), optimizer="sgd",
+         optimizer_params={"learning_rate": 0.1, "momentum": 0.9})
 """),
 md("""
 All three models learned the quadrants. This check fails the notebook if training
@@ -214,9 +219,9 @@ ever stops working:
 """),
 check("""
 for model in (mod, mod2, mod3):
-    accuracy = model.score(val_iter, 'acc')[0][1]
+    accuracy = model.score(val_iter, "acc")[0][1]
     assert accuracy > 0.9, accuracy
-print('all above 0.9')
+print("all above 0.9")
 """),
 md("""
 ## Summary
@@ -253,7 +258,7 @@ check_fit_loop(fit_loop)
 """),
 md("""
 2. Train with `eval_batch_end_callback=mx.callback.Speedometer(batch_size, 3)` and
-   compare fit's `Validation-accuracy` lines with `mod.score(val_iter, 'acc')`.
+   compare fit's `Validation-accuracy` lines with `mod.score(val_iter, "acc")`.
 3. Continue training from the epoch-5 checkpoint with `mx.model.load_checkpoint` and
    `fit(..., begin_epoch=5)`. Does the log start at `Epoch[5]`?
 4. Remove the hidden layer (`data -> fc2 -> softmax`). What accuracy can a linear model

@@ -41,15 +41,17 @@ def check(text):
 
 def solution(text, grade_id):
     cell = code(text)
-    cell["metadata"]["nbgrader"] = {"grade": False, "grade_id": grade_id, "locked": False,
-                                    "schema_version": 3, "solution": True, "task": False}
+    cell["metadata"]["nbgrader"] = {"grade": False, "grade_id": grade_id,
+                                    "locked": False, "schema_version": 3,
+                                    "solution": True, "task": False}
     return cell
 
 
 def write(path, name, cells):
     for index, cell in enumerate(cells):
         cell["id"] = hashlib.sha1(f"{name}-{index}".encode()).hexdigest()[:8]
-    notebook = {"cells": cells, "metadata": METADATA, "nbformat": 4, "nbformat_minor": 5}
+    notebook = {"cells": cells, "metadata": METADATA, "nbformat": 4,
+                "nbformat_minor": 5}
     with open(path, "w", encoding="utf-8") as f:
         json.dump(notebook, f, indent=1, ensure_ascii=False)
         f.write("\n")
