@@ -136,7 +136,8 @@ def time_in_fresh_process(framework, statement):
     done = subprocess.run([framework.python, "-c", code], env=framework.env,
                           capture_output=True, text=True)
     if done.returncode != 0:
-        raise RuntimeError(done.stderr.strip().splitlines()[-1])
+        lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
+        raise RuntimeError(" | ".join(lines[-3:])[-300:])
     return float(done.stdout.strip().splitlines()[-1])
 
 

@@ -694,7 +694,16 @@ class ScalarOp(Op):
         data = inputs[0]
         scalar = data.dtype.type(scalar)
         lhs, rhs = (scalar, data) if self.reverse else (data, scalar)
-        partials = self.math.partials(self, xp, lhs, rhs, outputs[0], out_grads[0])
+        # partials() also computes the gradient for the scalar side, which is thrown
+        # away; it may be invalid (x ** 2 takes log(x) of a negative x), so NumPy's
+        # warning about it is silenced (CuPy does not warn)
+        errstate = getattr(xp, "errstate", None)
+        if errstate is None:
+            partials = self.math.partials(self, xp, lhs, rhs, outputs[0], out_grads[0])
+        else:
+            with errstate(invalid="ignore", divide="ignore"):
+                partials = self.math.partials(self, xp, lhs, rhs, outputs[0],
+                                              out_grads[0])
         grad = partials[1] if self.reverse else partials[0]
         if getattr(grad, "shape", None) != data.shape:  # a partial may be a plain number
             grad = xp.broadcast_to(grad, data.shape)

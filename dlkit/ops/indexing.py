@@ -356,6 +356,7 @@ class GetItem(Op):
     infer_type = same_dtype
     examples = [Example(shapes=[(4, 3)], attrs={"key": slice(1, 3)}),
                 Example(shapes=[(4, 3)], attrs={"key": (Ellipsis, 1)}),
+                Example(shapes=[(4, 3)], attrs={"key": (1, 2)}),
                 Example(shapes=[(4, 3)], attrs={"key": np.array([0, 2, 0])})]
 
     def infer_shape(self, in_shapes, *, key):
@@ -365,22 +366,25 @@ class GetItem(Op):
         # index a zero-byte array of the right shape: NumPy does the shape arithmetic
         probe = np.broadcast_to(np.zeros((), np.int8), shape)
         try:
-            return list(in_shapes), [probe[_host_key(key)].shape]
+            # MXNet never returns 0-d arrays: x[1, 2] has shape (1,)
+            return list(in_shapes), [probe[_host_key(key)].shape or (1,)]
         except (IndexError, TypeError, ValueError) as error:
             raise shape_error(self, f"cannot index an array of shape {shape} with "
                                     f"{key!r}: {error}") from None
 
     def forward(self, xp, data, *, key: _IndexKey()):
         try:
-            return data[key]
+            result = data[key]
         except IndexError as error:
             raise shape_error(self, f"cannot index an array of shape {data.shape} with "
                                     f"{key!r}: {error}") from None
+        return result.reshape((1,)) if result.ndim == 0 else result
 
     def backward(self, xp, inputs, outputs, out_grads, *, key):
         grad = xp.zeros_like(inputs[0])
+        out_grad = out_grads[0]
         if _is_basic(key):
-            grad[key] = out_grads[0]
+            grad[key] = out_grad.reshape(grad[key].shape)  # undo the (1,) of a scalar pick
         else:
-            _scatter_add(xp, grad, key, out_grads[0])
+            _scatter_add(xp, grad, key, out_grad)
         return [grad]
