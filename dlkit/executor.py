@@ -26,16 +26,6 @@ from .symbol.graph import auxiliary_nodes, topological_nodes
 
 __all__ = ["Executor"]
 
-# MXNet's loss heads: their backward ignores the head gradient, so backward() needs none.
-_LOSS_HEADS = {"SoftmaxOutput", "LinearRegressionOutput", "LogisticRegressionOutput",
-               "MAERegressionOutput", "SVMOutput", "MakeLoss", "make_loss"}
-
-
-def is_loss_head(op):
-    """True for an op whose backward ignores the head gradient (``SoftmaxOutput``)."""
-    return bool(getattr(op, "is_loss", False)) or op.name in _LOSS_HEADS
-
-
 class Step:
     """One node of the plan: an op call with its parsed attributes and slot numbers."""
     __slots__ = ("node", "op", "params", "inputs", "outputs", "train_aware", "backward")
@@ -190,6 +180,19 @@ class Executor:
         self._is_train = bool(is_train)
         return self.outputs
 
+    def saved_forward(self):
+        """The intermediate values of the last forward: what ``backward`` reads."""
+        return self._values
+
+    def restore_forward(self, values):
+        """Make ``backward`` use an earlier forward's ``values`` (from ``saved_forward``).
+
+        Autograd needs this for hybridized Gluon blocks: a recorded call may be
+        differentiated after the same executor ran other calls, in either mode.
+        """
+        self._values = values
+        self._is_train = True
+
     def backward(self, out_grads=None, is_train=True):
         """Gradients of the outputs w.r.t. the arguments, into ``grad_arrays``.
 
@@ -247,7 +250,7 @@ class Executor:
                                      f"{given.shape} but output {self._output_names[index]}"
                                      f" has shape {output.shape}")
                 heads.append(given._data)
-            elif op is not None and is_loss_head(op):
+            elif op is not None and op.is_loss:
                 heads.append(self._ctx.xp.ones_like(output._data))  # ignored by the op
             else:
                 raise MXNetError(

@@ -75,8 +75,7 @@ class _GraphOp:
         executor = attrs["executor"]
         ctx = attrs["ctx"]
         # the executor may have run other calls since: restore this call's values
-        executor._values = attrs["values"]
-        executor._is_train = True
+        executor.restore_forward(attrs["values"])
         executor.arg_arrays = [NDArray(array, ctx) for array in inputs]
         executor.backward([NDArray(grad, ctx) for grad in out_grads],
                           is_train=attrs["is_train"])
@@ -164,7 +163,7 @@ class CachedGraph:
         parents = [autograd.parent_of(array) for array in arg_arrays]
         if all(parent is None for parent in parents):
             return
-        attrs = {"executor": executor, "values": executor._values, "ctx": ctx,
+        attrs = {"executor": executor, "values": executor.saved_forward(), "ctx": ctx,
                  "is_train": is_train}
         node = autograd.TapeNode(self._op, attrs, [a._data for a in arg_arrays],
                                  [o._data for o in outputs], parents, is_train)

@@ -10,7 +10,7 @@ import inspect
 from ..ops.registry import REQUIRED, list_ops
 from .ndarray import invoke
 
-__all__ = ["make_function", "public_functions"]
+__all__ = ["make_function", "public_functions", "docstring"]
 
 
 def _signature(op):
@@ -37,6 +37,15 @@ def _describe_attrs(op):
     return "\n".join(lines)
 
 
+def docstring(op, inputs_label="Inputs"):
+    """The docstring of a generated function: the op's own, its inputs and attributes,
+    and where the op is defined (shared by ``mx.nd`` and ``mx.sym``)."""
+    inputs = ", ".join(op.input_names) if not op.variadic else "arg0, arg1, ..."
+    return (f"{inspect.getdoc(op) or op.name}\n\n{inputs_label}: {inputs}\n"
+            f"Attributes:\n{_describe_attrs(op) or '    none'}\n\n"
+            f"Defined once in {type(op).__module__}.{type(op).__name__}.")
+
+
 def make_function(op, name):
     """The ``mx.nd.<name>`` function for ``op``."""
     def function(*args, out=None, **kwargs):
@@ -46,10 +55,7 @@ def make_function(op, name):
     function.__qualname__ = name
     function.__module__ = "dlkit.ndarray"
     function.__signature__ = _signature(op)
-    inputs = ", ".join(op.input_names) if not op.variadic else "arg0, arg1, ..."
-    function.__doc__ = (f"{inspect.getdoc(op) or op.name}\n\nInputs: {inputs}\n"
-                        f"Attributes:\n{_describe_attrs(op) or '    none'}\n\n"
-                        f"Defined once in {type(op).__module__}.{type(op).__name__}.")
+    function.__doc__ = docstring(op)
     return function
 
 

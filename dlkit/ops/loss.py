@@ -66,6 +66,7 @@ class SoftmaxOutput(Op):
     the head gradient (MXNet's gradient node passes the output in that slot).
     """
     name = "SoftmaxOutput"
+    is_loss = True  # backward ignores out_grads
     aliases = ("Softmax",)
     examples = [
         Example(shapes=[(3, 4), (3,)], values={"label": [0, 3, 1]}, grad=False,
@@ -165,6 +166,7 @@ class RegressionOutput(Op):
     The label has ``data``'s shape, or ``(N,)`` when data is ``(N, 1)``; any label with
     the same first dimension and size is accepted. It gets no gradient.
     """
+    is_loss = True  # backward ignores out_grads
     examples = [Example(shapes=[(3, 2), (3, 2)], grad=False, reason=_NOT_A_DERIVATIVE),
                 Example(shapes=[(4, 1), (4,)], grad=False, reason=_NOT_A_DERIVATIVE)]
     infer_type = same_dtype
@@ -247,6 +249,7 @@ class MakeLoss(Op):
     of ``my_loss``.
     """
     name = "MakeLoss"
+    is_loss = True  # backward ignores out_grads
     examples = [Example(shapes=[(2, 3)], grad=False, reason=_NOT_A_DERIVATIVE),
                 Example(shapes=[(2, 3)], attrs={"normalization": "valid"}, grad=False,
                         reason=_NOT_A_DERIVATIVE)]

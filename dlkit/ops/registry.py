@@ -230,11 +230,14 @@ class Op:
     ``train_aware``     True if forward/backward behave differently in training; they then
                         receive ``is_train`` as a keyword
     ``examples``        ``Example`` calls swept by the tests
+    ``is_loss``         True for a loss head (``SoftmaxOutput``): its backward ignores the
+                        head gradient, so ``Executor.backward()`` needs no ``out_grads``
     """
     name = None
     aliases = ()
     aux_names = ()
     train_aware = False
+    is_loss = False
     examples = ()
 
     # filled by register_op from the forward signature

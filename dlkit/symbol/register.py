@@ -7,7 +7,7 @@ The auto name is the function name lowered (``fullyconnected0``), as in MXNet.
 """
 import inspect
 
-from ..ndarray.register import _describe_attrs, _signature
+from ..ndarray.register import _signature, docstring
 from ..ops.registry import list_ops
 from .create import create
 
@@ -32,11 +32,7 @@ def make_function(op, name):
     function.__qualname__ = name
     function.__module__ = "dlkit.symbol"
     function.__signature__ = _symbol_signature(op)
-    inputs = ", ".join(op.input_names) if not op.variadic else "arg0, arg1, ..."
-    function.__doc__ = (f"{inspect.getdoc(op) or op.name}\n\nInputs (Symbols; missing ones "
-                        f"become variables): {inputs}\n"
-                        f"Attributes:\n{_describe_attrs(op) or '    none'}\n\n"
-                        f"Defined once in {type(op).__module__}.{type(op).__name__}.")
+    function.__doc__ = docstring(op, "Inputs (Symbols; missing ones become variables)")
     return function
 
 

@@ -81,11 +81,10 @@ class ExecutorView(StaticDisplay):
     def backward(self):
         """Backward with head gradients of ones for outputs that are not loss heads."""
         from ..ndarray import ones
-        from ..executor import is_loss_head
         from ..ops.registry import get_op
         heads = [get_op(step["op"]) for step in self.executor.plan
                  if step["name"] in self._head_names()]
-        if heads and all(is_loss_head(op) for op in heads):
+        if heads and all(op.is_loss for op in heads):
             self.executor.backward()
         else:
             self.executor.backward([ones(out.shape) for out in self.executor.outputs])
