@@ -14,6 +14,7 @@ since dlkit sums on the device of the stored value). Distributed stores are not 
 dlkit.
 """
 from .base import MXNetError
+from .fileio import write_atomically
 from .ndarray import NDArray
 from .optimizer import get_updater
 
@@ -177,8 +178,7 @@ class KVStore:
         if self._updater is None:
             raise MXNetError("KVStore.save_optimizer_states: no optimizer is set; call "
                              "set_optimizer first")
-        with open(fname, "wb") as handle:
-            handle.write(self._updater.get_states(dump_optimizer))
+        write_atomically(fname, self._updater.get_states(dump_optimizer))
 
     def load_optimizer_states(self, fname):
         """Read optimizer states written by ``save_optimizer_states``."""

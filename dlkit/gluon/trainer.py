@@ -20,6 +20,7 @@ result.
 """
 from .. import optimizer as opt
 from ..base import MXNetError
+from ..fileio import write_atomically
 from .parameter import Parameter
 from .parameter_dict import ParameterDict
 
@@ -161,8 +162,7 @@ class Trainer:
 
     def save_states(self, fname):
         """Write the optimizer states (and the optimizer) to a file."""
-        with open(fname, "wb") as handle:
-            handle.write(self._updater.get_states(dump_optimizer=True))
+        write_atomically(fname, self._updater.get_states(dump_optimizer=True))
 
     def load_states(self, fname):
         """Read states written by ``save_states``."""

@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import ndarray
 from ..base import MXNetError
+from ..fileio import write_atomically
 
 __all__ = ["split_data", "split_and_load", "clip_global_norm", "check_sha1", "download"]
 
@@ -120,8 +121,7 @@ def download(url, path=None, overwrite=False, sha1_hash=None, retries=5,
         raise MXNetError(f"download: could not fetch {url} ({last_error}). If this "
                          f"machine is offline, copy the file to {fname} yourself; "
                          "existing files are used without downloading.")
-    with open(fname, "wb") as handle:
-        handle.write(content)
+    write_atomically(fname, content)
     if sha1_hash and not check_sha1(fname, sha1_hash):
         raise MXNetError(f"File {fname} is downloaded but the content hash does not "
                          "match. The repo may be outdated or download may be "

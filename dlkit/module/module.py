@@ -17,6 +17,7 @@ import logging
 from .. import optimizer as opt
 from ..base import MXNetError
 from ..context import Context, cpu
+from ..fileio import write_atomically
 from ..initializer import InitDesc, Uniform
 from ..kvstore import create as create_kvstore
 from ..ndarray.ndarray import zeros
@@ -419,8 +420,7 @@ class Module(BaseModule):
         if self._update_on_kvstore:
             self._kvstore.save_optimizer_states(fname)
         else:
-            with open(fname, "wb") as handle:
-                handle.write(self._updater.get_states())
+            write_atomically(fname, self._updater.get_states())
 
     def load_optimizer_states(self, fname):
         """Load optimizer state saved by ``save_optimizer_states``."""

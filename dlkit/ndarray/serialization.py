@@ -25,12 +25,12 @@ leaves any older file intact.
 """
 import os
 import struct
-import uuid
 
 import numpy as np
 
 from ..base import DTYPE_ID_TO_NAME, DTYPE_NAME_TO_ID, MXNetError
 from ..context import Context, num_gpus
+from ..fileio import write_atomically
 from .ndarray import NDArray, _move
 
 __all__ = ["save", "load", "load_frombuffer"]
@@ -63,23 +63,7 @@ def save(fname, data):
     >>> mx.nd.load('weights.params')['arg:w'].shape
     (2, 2)
     """
-    fname = _path(fname)
-    blob = _encode(data)
-    folder = os.path.dirname(os.path.abspath(fname))
-    unique = uuid.uuid4().hex
-    temporary = os.path.join(folder, f".{os.path.basename(fname)}.{unique}.tmp")
-    # O_EXCL: never reuse a file someone else made; 0o666: the umask decides, as open()
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(blob)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, fname)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
+    write_atomically(_path(fname), _encode(data))
 
 
 def _path(fname):

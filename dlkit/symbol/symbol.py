@@ -312,9 +312,13 @@ class Symbol:
         return tojson(self)
 
     def save(self, fname, remove_amp_cast=True):
-        """Write ``tojson()`` to ``fname`` (MXNet's ``-symbol.json`` files)."""
-        with open(fname, "w") as handle:
-            handle.write(self.tojson())
+        """Write ``tojson()`` to ``fname`` (MXNet's ``-symbol.json`` files).
+
+        The file is replaced atomically (see ``dlkit/fileio.py``), so an interrupted
+        save never leaves half a graph behind.
+        """
+        from ..fileio import write_atomically
+        write_atomically(fname, self.tojson())
 
     def bind(self, ctx, args, args_grad=None, grad_req="write", aux_states=None,
              group2ctx=None, shared_exec=None):

@@ -1,6 +1,6 @@
-"""Write lessons 05-09 from lessonNN.py and execute them in place.
+"""Write the generated lessons (05 onwards) from lessonNN.py and execute them in place.
 
-    python3 lessons/_build/build.py            # all five
+    python3 lessons/_build/build.py            # all of them
     python3 lessons/_build/build.py 07 09      # some
     python3 lessons/_build/build.py --no-run   # write only
 """
@@ -13,7 +13,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from notebook import write  # noqa: E402
 
-LESSONS = ["05", "06", "07", "08", "09"]
+LESSONS = sorted(path.stem[len("lesson"):] for path in HERE.glob("lesson[0-9][0-9].py"))
 
 
 def main(argv):
