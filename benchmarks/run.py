@@ -9,9 +9,11 @@ uses the Python of the MXNet 1.9.1 virtual environment (``--mxnet-python``, by d
 ``/tmp/mxref/bin/python`` when it exists). For every workload each worker sets up and
 warms up, then the repeats alternate between frameworks (the order rotates each round),
 so a slow drift of the machine hits every framework alike. The table shows medians and
-the dlkit/MXNet and dlkit/PyTorch ratios (above 1: dlkit is slower); a workload that
-fails in a framework shows ``error`` with the message below the table. The full results,
-every repeat included, are saved to ``benchmarks/results/latest.json``.
+the dlkit/MXNet, dlkit/PyTorch and dlkit/NumPy ratios (above 1: dlkit is slower, or
+uses more memory; for GFLOP/s higher is better); a workload that fails in a framework
+shows ``error`` with the message below the table. A second table gives each MLP step's
+share of the NumPy GEMM limit. The full results, every repeat included, are saved to
+``benchmarks/results/latest.json``.
 """
 import argparse
 import datetime
@@ -129,16 +131,34 @@ def make_frameworks(args):
 # --------------------------------------------------------------------------------------
 # Measuring.
 # --------------------------------------------------------------------------------------
-def time_in_fresh_process(framework, statement):
-    """Seconds that ``statement`` takes in a brand-new interpreter."""
-    code = ("import time\nstart = time.perf_counter()\n" + statement +
-            "\nprint(time.perf_counter() - start)")
+_PEAK_RSS_CODE = ("\nimport resource\n"
+                  "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
+
+
+def figure_in_fresh_process(framework, statement, measure="time"):
+    """Run ``statement`` in a brand-new interpreter; return the seconds it took or, for
+    ``measure="peak_rss"``, the process's peak resident memory in MB (Linux reports
+    ``ru_maxrss`` in KB)."""
+    if measure == "peak_rss":
+        code = statement + _PEAK_RSS_CODE
+    else:
+        code = ("import time\nstart = time.perf_counter()\n" + statement +
+                "\nprint(time.perf_counter() - start)")
     done = subprocess.run([framework.python, "-c", code], env=framework.env,
                           capture_output=True, text=True)
     if done.returncode != 0:
         lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
         raise RuntimeError(" | ".join(lines[-3:])[-300:])
     return float(done.stdout.strip().splitlines()[-1])
+
+
+def _figure(workload, seconds):
+    """The reported figure of one repeat: time per item in the unit, or a rate."""
+    if workload.measure == "peak_rss":
+        return seconds            # already MB
+    if workload.rate:
+        return workload.number * workload.items / seconds * workload.scale
+    return seconds / (workload.number * workload.items) * workload.scale
 
 
 def measure_workload(workload, frameworks, repeats, timeout):
@@ -156,7 +176,8 @@ def measure_workload(workload, frameworks, repeats, timeout):
                 del cells[framework.name]
                 continue
             try:
-                time_in_fresh_process(framework, statement)   # warm the file cache
+                figure_in_fresh_process(framework, statement,    # warm the file cache
+                                        workload.measure)
             except RuntimeError as exc:
                 cells[framework.name]["error"] = str(exc)
                 continue
@@ -178,7 +199,12 @@ def measure_workload(workload, frameworks, repeats, timeout):
             if cell["error"] is not None:
                 continue
             if statement is not None:
-                seconds = time_in_fresh_process(framework, statement)
+                try:
+                    seconds = figure_in_fresh_process(framework, statement,
+                                                      workload.measure)
+                except RuntimeError as exc:
+                    cell["error"] = str(exc)
+                    continue
             else:
                 request = {"op": "time", "workload": workload.name}
                 reply = framework.ask(request, timeout)
@@ -186,8 +212,7 @@ def measure_workload(workload, frameworks, repeats, timeout):
                     cell["error"] = reply["error"]
                     continue
                 seconds = reply["seconds"]
-            per_item = seconds / (workload.number * workload.items) * workload.scale
-            cell["repeats"].append(per_item)
+            cell["repeats"].append(_figure(workload, seconds))
     for framework, statement in active:
         cell = cells[framework.name]
         if cell["repeats"] and cell["error"] is None:
@@ -213,12 +238,13 @@ def _ratio(cells, numerator, denominator):
     bottom = cells.get(denominator, {}).get("median")
     if top is None or bottom is None:
         return "-"
-    return f"{top / bottom:.1f}x"
+    return f"{top / bottom:.2f}x"
 
 
 def format_table(results, framework_names):
     """A Markdown table of medians, ratios, and the error messages as footnotes."""
-    header = ["workload", "unit", *framework_names, "dlkit/mxnet", "dlkit/torch"]
+    header = ["workload", "unit", *framework_names, "dlkit/mxnet", "dlkit/torch",
+              "dlkit/numpy"]
     rows = [header, ["---"] * len(header)]
     notes = []
     for name, result in results.items():
@@ -235,9 +261,44 @@ def format_table(results, framework_names):
                 row.append(_format_number(cell["median"]))
         row.append(_ratio(result["frameworks"], "dlkit", "mxnet"))
         row.append(_ratio(result["frameworks"], "dlkit", "torch"))
+        row.append(_ratio(result["frameworks"], "dlkit", "numpy"))
         rows.append(row)
     lines = ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines + [""] + notes)
+
+
+def gemm_shares(results, workloads, framework_names):
+    """How close each MLP step gets to NumPy's GEMM limit: the time its matrix products
+    take at the limit's GFLOP/s divided by the step's time (1.0 would be pure BLAS)."""
+    limit = results.get("mlp_gemm_limit", {}).get("frameworks", {}).get("numpy", {})
+    gflops = limit.get("median")
+    if not gflops:
+        return {}
+    shares = {}
+    for item in workloads:
+        if not item.flops or item.name not in results:
+            continue
+        row = {}
+        for name in framework_names:
+            cell = results[item.name]["frameworks"].get(name)
+            if cell is None or cell.get("median") is None:
+                continue
+            seconds = cell["median"] / item.scale
+            row[name] = item.flops / (gflops * 1e9) / seconds
+        shares[item.name] = row
+    return shares
+
+
+def format_shares(shares, framework_names):
+    """A Markdown table of ``gemm_shares``."""
+    if not shares:
+        return ""
+    rows = [["share of the NumPy GEMM limit", *framework_names],
+            ["---"] * (len(framework_names) + 1)]
+    for name, row in shares.items():
+        rows.append([name, *(f"{row[f]:.0%}" if f in row else "-"
+                             for f in framework_names)])
+    return "\n".join("| " + " | ".join(row) + " |" for row in rows)
 
 
 def machine_description(frameworks, threads):
@@ -300,10 +361,14 @@ def main(argv=None):
     names = [f.name for f in frameworks]
     print()
     print(format_table(results, names))
+    shares = gemm_shares(results, chosen, names)
+    if shares:
+        print()
+        print(format_shares(shares, names))
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     report = {"machine": machine_description(frameworks, args.threads),
-              "repeats": args.repeats, "results": results}
+              "repeats": args.repeats, "results": results, "gemm_shares": shares}
     output.write_text(json.dumps(report, indent=2) + "\n")
     print(f"\nsaved {output}")
 

@@ -18,6 +18,8 @@ is freed unless ``retain_graph=True``, so memory does not grow from step to step
 ``record(train_mode=True)`` also switches training mode, which Dropout and BatchNorm
 read; ``pause()`` stops recording inside a recorded block.
 """
+import itertools
+import operator
 import threading
 
 from .base import MXNetError
@@ -26,17 +28,24 @@ __all__ = ["record", "pause", "train_mode", "predict_mode", "is_recording", "is_
            "set_recording", "set_training", "backward", "grad", "mark_variables",
            "Function", "TapeNode"]
 
-_state = threading.local()
+class _State(threading.local):
+    """Per-thread flags. Class-level defaults make reading a flag a plain attribute
+    lookup: ``invoke`` reads them on every op call."""
+    recording = False
+    training = False
+
+
+_state = _State()
 
 
 def is_recording():
     """True inside ``autograd.record()`` (and not inside a ``pause()``)."""
-    return getattr(_state, "recording", False)
+    return _state.recording
 
 
 def is_training():
     """True in training mode: Dropout drops and BatchNorm uses batch statistics."""
-    return getattr(_state, "training", False)
+    return _state.training
 
 
 def set_recording(is_record):
@@ -108,11 +117,17 @@ class TapeNode:
 
     ``parents[i]`` says where input ``i`` came from: ``(node, output_index)`` for the
     output of an earlier node, ``(None, array)`` for a leaf with ``attach_grad``, or
-    ``None`` for a constant. ``inputs``/``outputs`` are raw NumPy/CuPy arrays.
+    ``None`` for a constant. ``inputs``/``outputs`` are raw NumPy/CuPy arrays. ``xp`` and
+    ``num_visible`` may be given by the recorder (``invoke`` knows them already) so that
+    ``backward`` does not have to work them out again; ``out_grads`` collects the
+    gradients that reach this node's outputs while ``backward`` runs.
     """
-    __slots__ = ("op", "attrs", "inputs", "outputs", "parents", "is_train", "freed")
+    __slots__ = ("op", "attrs", "inputs", "outputs", "parents", "is_train", "freed",
+                 "xp", "num_visible", "out_grads", "number")
+    _counter = itertools.count()
 
-    def __init__(self, op, attrs, inputs, outputs, parents, is_train):
+    def __init__(self, op, attrs, inputs, outputs, parents, is_train, xp=None,
+                 num_visible=None):
         self.op = op
         self.attrs = attrs
         self.inputs = inputs
@@ -120,16 +135,35 @@ class TapeNode:
         self.parents = parents
         self.is_train = is_train
         self.freed = False
+        self.xp = xp
+        self.num_visible = num_visible
+        self.out_grads = None
+        self.number = next(TapeNode._counter)   # creation order (see _topological_order)
 
-    def run_backward(self, xp, out_grads):
+    def _check_not_freed(self):
         if self.freed:
             raise MXNetError(
                 f"backward through operator {self.op.name} a second time: its graph was "
                 "freed after the first backward; pass retain_graph=True to the first call")
+
+    def run_backward(self, xp, out_grads):
+        if self.freed:
+            self._check_not_freed()   # raises
         if self.op.train_aware:
             return self.op.backward(xp, self.inputs, self.outputs, out_grads,
                                     is_train=self.is_train, **self.attrs)
         return self.op.backward(xp, self.inputs, self.outputs, out_grads, **self.attrs)
+
+    def add_out_grad(self, index, grad):
+        """Sum a gradient arriving at output ``index`` (several consumers may send one)."""
+        if self.out_grads is None:
+            self._check_not_freed()
+            self.out_grads = [None] * len(self.outputs)
+        current = self.out_grads[index]
+        self.out_grads[index] = grad if current is None else current + grad
+
+
+_creation_number = operator.attrgetter("number")
 
 
 def parent_of(array):
@@ -144,22 +178,22 @@ def parent_of(array):
 
 
 def _topological_order(heads):
-    """Nodes reachable from the heads, each after every node that feeds it."""
-    order, visited = [], set()
-    stack = [(entry[0], False) for entry in heads if entry[0] is not None]
+    """Nodes reachable from the heads, each after every node that feeds it.
+
+    A node is always created after the nodes that feed it, so sorting the reachable
+    nodes by creation number gives a topological order without a second graph walk.
+    """
+    found = set()    # TapeNode hashes by identity, so nodes go in the set
+    stack = [entry[0] for entry in heads if entry[0] is not None]
     while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
+        node = stack.pop()
+        if node in found:
             continue
-        if id(node) in visited:
-            continue
-        visited.add(id(node))
-        stack.append((node, True))
+        found.add(node)
         for parent in node.parents:
-            if parent is not None and parent[0] is not None and id(parent[0]) not in visited:
-                stack.append((parent[0], False))
-    return order
+            if parent is not None and parent[0] is not None and parent[0] not in found:
+                stack.append(parent[0])
+    return sorted(found, key=_creation_number)
 
 
 def _accumulate(store, key, value):
@@ -177,52 +211,63 @@ def _run_backward(heads, head_grads, retain_graph, train_mode):
     if len(head_grads) != len(heads):
         raise MXNetError(f"backward: got {len(heads)} heads but {len(head_grads)} "
                          "head gradients")
-    node_grads, leaf_grads, leaves = {}, {}, {}
+    leaf_grads, leaves = {}, {}
     entries = []
-    for head, head_grad in zip(heads, head_grads):
+    for head in heads:
         entry = parent_of(head)
         if entry is None:
             raise MXNetError(
                 "cannot differentiate with respect to a head that was not computed under "
                 "autograd.record() from arrays with attach_grad()")
-        xp = head.context.xp
-        value = xp.ones(head.shape, head._data.dtype) if head_grad is None else \
-            head_grad._data
         entries.append(entry)
-        if entry[0] is None:
-            leaves[id(entry[1])] = entry[1]
-            _accumulate(leaf_grads, id(entry[1]), value)
-        else:
-            _accumulate(node_grads, (id(entry[0]), entry[1]), value)
     order = _topological_order(entries)
     previous_training = set_training(train_mode) if train_mode is not None else None
     try:
+        for head, head_grad, entry in zip(heads, head_grads, entries):
+            xp = head.context.xp
+            value = xp.ones(head.shape, head._data.dtype) if head_grad is None else \
+                head_grad._data
+            if entry[0] is None:
+                leaves[id(entry[1])] = entry[1]
+                _accumulate(leaf_grads, id(entry[1]), value)
+            else:
+                entry[0].add_out_grad(entry[1], value)
         for node in reversed(order):
-            count = len(node.outputs)
-            out_grads = [node_grads.pop((id(node), i), None) for i in range(count)]
-            if all(g is None for g in out_grads):
-                continue
-            xp = _xp_of(node)
-            for i in range(node.op.num_visible_outputs(node.attrs)):
-                if out_grads[i] is None:
-                    out_grads[i] = xp.zeros_like(node.outputs[i])
-            in_grads = node.run_backward(xp, out_grads)
-            for parent, in_grad in zip(node.parents, in_grads):
-                if parent is None or in_grad is None:
-                    continue
-                if parent[0] is None:
-                    leaves[id(parent[1])] = parent[1]
-                    _accumulate(leaf_grads, id(parent[1]), in_grad)
-                else:
-                    _accumulate(node_grads, (id(parent[0]), parent[1]), in_grad)
+            _backward_node(node, leaves, leaf_grads)
     finally:
         if previous_training is not None:
             set_training(previous_training)
-    if not retain_graph:
+        for node in order:
+            node.out_grads = None   # gradients live only during this backward
+    if not retain_graph:            # free the tape: memory does not grow step by step
         for node in order:
             node.inputs = node.outputs = None
             node.freed = True
     return {key: (leaves[key], value) for key, value in leaf_grads.items()}
+
+
+def _backward_node(node, leaves, leaf_grads):
+    """Run one node's backward and send its input gradients to parents and leaves."""
+    out_grads = node.out_grads
+    if out_grads is None:    # no gradient reached this node
+        return
+    node.out_grads = None
+    xp = node.xp if node.xp is not None else _xp_of(node)
+    visible = node.num_visible
+    if visible is None:
+        visible = node.op.num_visible_outputs(node.attrs)
+    for i in range(visible):
+        if out_grads[i] is None:
+            out_grads[i] = xp.zeros_like(node.outputs[i])
+    in_grads = node.run_backward(xp, out_grads)
+    for parent, in_grad in zip(node.parents, in_grads):
+        if parent is None or in_grad is None:
+            continue
+        if parent[0] is None:
+            leaves[id(parent[1])] = parent[1]
+            _accumulate(leaf_grads, id(parent[1]), in_grad)
+        else:
+            parent[0].add_out_grad(parent[1], in_grad)
 
 
 def _xp_of(node):

@@ -1,8 +1,8 @@
-"""Devices. A ``Context`` says where an array lives and which array module computes on it.
+"""Devices. A ``Context`` says where an array lives and which array module computes it.
 
-``mx.cpu()`` arrays are NumPy arrays; ``mx.gpu(i)`` arrays are CuPy arrays on device ``i``.
-The rest of dlkit never imports NumPy or CuPy directly to compute: it asks the context for
-its array module, called ``xp`` everywhere::
+``mx.cpu()`` arrays are NumPy arrays; ``mx.gpu(i)`` arrays are CuPy arrays on device
+``i``. The rest of dlkit never imports NumPy or CuPy directly to compute: it asks the
+context for its array module, called ``xp`` everywhere::
 
     ctx = mx.gpu(0)      ->  ctx.xp is cupy   (imported only now, on first use)
     ctx = mx.cpu()       ->  ctx.xp is numpy
@@ -139,7 +139,7 @@ def _cupy_for(device_id):
                          "install it with `pip install dlkit[gpu]` or use mx.cpu()")
     count = num_gpus()
     if device_id >= count:
-        raise MXNetError(f"gpu({device_id}) is not available: CuPy sees {count} GPU(s); "
-                         "use mx.cpu() or a smaller device id")
+        raise MXNetError(f"gpu({device_id}) is not available: CuPy sees {count} "
+                         "GPU(s); use mx.cpu() or a smaller device id")
     cupy.cuda.Device(device_id).use()
     return cupy

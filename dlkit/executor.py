@@ -14,8 +14,8 @@ its outputs go to. ``forward`` and ``backward`` then only walk the plan::
 These are the same ``forward``/``backward`` methods ``mx.nd`` and ``autograd`` call, so
 the two front ends cannot disagree. Arrays: ``arg_arrays`` (inputs and parameters),
 ``grad_arrays`` (filled by ``backward`` according to ``grad_req``: 'write', 'add' or
-'null'), ``aux_arrays`` (BatchNorm's moving statistics, updated in place in training) and
-``outputs`` (the same NDArray objects after every forward; their contents change).
+'null'), ``aux_arrays`` (BatchNorm's moving statistics, updated in place in training)
+and ``outputs`` (the same NDArray objects after every forward; their contents change).
 
 Lifecycle: ``bind``/``simple_bind`` -> ``forward(is_train=True)`` -> ``backward()`` ->
 read ``grad_dict``, update ``arg_dict`` -> repeat. Read it in lesson "Symbols".
@@ -37,7 +37,8 @@ class Step:
         self.inputs = inputs
         self.outputs = outputs
         self.train_aware = node.op.train_aware
-        self.backward = False  # set when some input leads to an array that wants a gradient
+        # set when some input leads to an array that wants a gradient
+        self.backward = False
 
 
 class Executor:
@@ -54,7 +55,8 @@ class Executor:
     """
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        """Notebook display: plain text (MXNet's repr) plus a table of its arrays (see widgets/display.py)."""
+        """Notebook display: plain text (MXNet's repr) plus a table of its arrays (see
+        widgets/display.py)."""
         from .widgets.display import executor_mimebundle
         return executor_mimebundle(self)
 
@@ -93,13 +95,15 @@ class Executor:
         aux = auxiliary_nodes(nodes)
         self._arg_slots = [slot_of[(id(n), 0)] for n in nodes
                            if n.op is None and id(n) not in aux]
-        self._aux_slots = [slot_of[(id(n), 0)] for n in nodes if n.op is None and id(n) in aux]
+        self._aux_slots = [slot_of[(id(n), 0)] for n in nodes
+                           if n.op is None and id(n) in aux]
         self._head_slots = [slot_of[(id(node), i)] for node, i in self._symbol._outputs]
         self._head_ops = [node.op for node, _ in self._symbol._outputs]
         self._slot_count = len(slot_of)
         self._steps = steps
         self._slot_of = slot_of
-        wants = {slot for slot, req in zip(self._arg_slots, self._grad_reqs) if req != "null"}
+        wants = {slot for slot, req in zip(self._arg_slots,
+                                           self._grad_reqs) if req != "null"}
         for step in steps:  # forward order: a step needs backward if an input does
             if any(slot in wants for slot in step.inputs):
                 step.backward = True
@@ -142,7 +146,7 @@ class Executor:
 
     # ---- running ----
     def forward(self, is_train=False, **kwargs):
-        """Run the graph; keyword arrays are copied into the arguments of that name first.
+        """Run the graph; keyword arrays are first copied into the same-named arguments.
 
         Returns ``outputs`` (a list of NDArrays, the same objects every time).
         """
@@ -156,7 +160,8 @@ class Executor:
         for slot, array in zip(self._arg_slots, self.arg_arrays):
             values[slot] = array._data
         for slot, array in zip(self._aux_slots, self.aux_arrays):
-            values[slot] = array._data  # the array itself: ops update aux states in place
+            # the array itself: ops update aux states in place
+            values[slot] = array._data
         xp = self._ctx.xp
         for step in self._steps:
             inputs = [values[slot] for slot in step.inputs]
@@ -185,7 +190,8 @@ class Executor:
         return self._values
 
     def restore_forward(self, values):
-        """Make ``backward`` use an earlier forward's ``values`` (from ``saved_forward``).
+        """Make ``backward`` use an earlier forward's ``values`` (from
+        ``saved_forward``).
 
         Autograd needs this for hybridized Gluon blocks: a recorded call may be
         differentiated after the same executor ran other calls, in either mode.
@@ -199,14 +205,15 @@ class Executor:
         ``out_grads``: one NDArray per output; may be omitted for loss heads
         (``SoftmaxOutput``...), whose backward ignores it.
 
-        Differs from MXNet: backward after ``forward(is_train=False)`` raises (MXNet runs
-        it with the prediction-mode forward values).
+        Differs from MXNet: backward after ``forward(is_train=False)`` raises (MXNet
+        runs it with the prediction-mode forward values).
         """
         if self._values is None:
             raise MXNetError("Executor.backward: call forward(is_train=True) first")
         if not self._is_train:
-            raise MXNetError("Executor.backward: the last forward ran with is_train=False; "
-                             "call forward(is_train=True) before backward()")
+            raise MXNetError("Executor.backward: the last forward ran with "
+                             "is_train=False; call forward(is_train=True) before "
+                             "backward()")
         xp = self._ctx.xp
         values = self._values
         grads = [None] * self._slot_count
@@ -247,20 +254,22 @@ class Executor:
             if given is not None:
                 if given.shape != output.shape:
                     raise MXNetError(f"Executor.backward: out_grads[{index}] has shape "
-                                     f"{given.shape} but output {self._output_names[index]}"
-                                     f" has shape {output.shape}")
+                                     f"{given.shape} but output "
+                                     f"{self._output_names[index]} has shape "
+                                     f"{output.shape}")
                 heads.append(given._data)
             elif op is not None and op.is_loss:
                 heads.append(self._ctx.xp.ones_like(output._data))  # ignored by the op
             else:
                 raise MXNetError(
-                    f"Executor.backward: output {self._output_names[index]} is not a loss "
-                    "head, so its gradient (out_grads) is required. To minimise the output "
-                    "itself, end the graph with mx.sym.MakeLoss")
+                    f"Executor.backward: output {self._output_names[index]} is not a "
+                    "loss head, so its gradient (out_grads) is required. To minimise "
+                    "the output itself, end the graph with mx.sym.MakeLoss")
         return heads
 
     def _store_gradients(self, grads):
-        for slot, req, target in zip(self._arg_slots, self._grad_reqs, self.grad_arrays):
+        for slot, req, target in zip(self._arg_slots, self._grad_reqs,
+                                     self.grad_arrays):
             if req == "null" or target is None:
                 continue
             grad = grads[slot]
@@ -290,7 +299,8 @@ class Executor:
 
     def _report_outputs(self, step, results):
         for index in range(step.op.num_visible_outputs(step.params)):
-            self._monitor(step.node.output_name(index), NDArray(results[index], self._ctx))
+            output = NDArray(results[index], self._ctx)
+            self._monitor(step.node.output_name(index), output)
 
     def memory_summary(self):
         """Bytes held in arguments, gradients, aux states and intermediate results."""
@@ -301,7 +311,8 @@ class Executor:
         if self._values is not None:
             intermediate = int(sum(v.nbytes for slot, v in enumerate(self._values)
                                    if slot not in variable_slots and v is not None))
-        summary = {"arguments": size(self.arg_arrays), "gradients": size(self.grad_arrays),
+        summary = {"arguments": size(self.arg_arrays),
+                   "gradients": size(self.grad_arrays),
                    "aux_states": size(self.aux_arrays), "intermediate": intermediate}
         summary["total"] = sum(summary.values())
         return summary
@@ -319,7 +330,8 @@ class Executor:
             lines += [f"\targ[{i}]={src.name}({index})"
                       for i, (src, index) in enumerate(node.inputs)]
             if node.attrs:
-                lines += ["Attrs:"] + [f"\t{k}={v}" for k, v in sorted(node.attrs.items())]
+                lines += ["Attrs:"] + [f"\t{k}={v}" for k,
+                                       v in sorted(node.attrs.items())]
         total = self.memory_summary()["total"]
         lines.append(f"Total {total // (1 << 20)} MB allocated")
         return "\n".join(lines) + "\n"
@@ -338,7 +350,8 @@ class Executor:
                                      "allow_extra_params=True to skip it")
 
     def reshape(self, partial_shaping=False, allow_up_sizing=False, **kwargs):
-        """A new Executor for new input shapes, sharing arrays whose shape is unchanged."""
+        """A new Executor for new input shapes, sharing arrays whose shape is unchanged.
+        """
         from .symbol.bind import reshape
         return reshape(self, partial_shaping, allow_up_sizing, kwargs)
 
@@ -348,6 +361,6 @@ def _copy_into(target, value, what):
     source = value._data if isinstance(value, NDArray) else value
     shape = tuple(getattr(source, "shape", ()))
     if shape != target.shape:
-        raise MXNetError(f"{what}: shape mismatch, the executor holds {target.shape} but "
-                         f"got {shape}; use Executor.reshape for new shapes")
+        raise MXNetError(f"{what}: shape mismatch, the executor holds {target.shape} "
+                         f"but got {shape}; use Executor.reshape for new shapes")
     target[:] = value if isinstance(value, NDArray) else source

@@ -16,7 +16,8 @@ from .ndarray.serialization import load as nd_load, save as nd_save
 __all__ = ["save_checkpoint", "load_checkpoint", "load_params", "BatchEndParam"]
 
 
-def save_checkpoint(prefix, epoch, symbol, arg_params, aux_params, remove_amp_cast=True):
+def save_checkpoint(prefix, epoch, symbol, arg_params, aux_params,
+                    remove_amp_cast=True):
     """Write ``prefix-symbol.json`` and ``prefix-%04d.params``.
 
     Example
@@ -26,7 +27,8 @@ def save_checkpoint(prefix, epoch, symbol, arg_params, aux_params, remove_amp_ca
     if symbol is not None:
         symbol.save(f"{prefix}-symbol.json")
     save_dict = {f"arg:{k}": v.as_in_context(_cpu()) for k, v in arg_params.items()}
-    save_dict.update({f"aux:{k}": v.as_in_context(_cpu()) for k, v in aux_params.items()})
+    save_dict.update({f"aux:{k}": v.as_in_context(_cpu()) for k,
+                      v in aux_params.items()})
     param_name = "%s-%04d.params" % (prefix, epoch)
     nd_save(param_name, save_dict)
     logging.info('Saved checkpoint to "%s"', param_name)

@@ -1,7 +1,8 @@
 """``mx.test_utils``: helpers for checking numbers and gradients.
 
-``check_numeric_gradient`` is how dlkit proves every operator's ``backward``: it compares
-the analytic gradient with central differences of the forward along a random direction.
+``check_numeric_gradient`` is how dlkit proves every operator's ``backward``: it
+compares the analytic gradient with central differences of the forward along a random
+direction.
 """
 import numpy as np
 
@@ -10,7 +11,8 @@ from .base import MXNetError
 from .context import Context, current_context
 from .ndarray.ndarray import NDArray, array
 
-__all__ = ["default_context", "set_default_context", "assert_almost_equal", "almost_equal",
+__all__ = ["default_context", "set_default_context", "assert_almost_equal",
+           "almost_equal",
            "rand_ndarray", "rand_shape_nd", "check_numeric_gradient", "numeric_grad",
            "same"]
 
@@ -18,7 +20,8 @@ _default = []
 
 
 def default_context():
-    """The context tests run on (``cpu(0)`` unless ``set_default_context`` changed it)."""
+    """The context tests run on: ``cpu(0)``, unless ``set_default_context`` changed it.
+    """
     return _default[-1] if _default else current_context()
 
 
@@ -49,7 +52,8 @@ def assert_almost_equal(a, b, rtol=1e-5, atol=1e-20, names=("a", "b"), equal_nan
     """Raise ``AssertionError`` naming the worst element if ``a`` and ``b`` differ."""
     a, b = _numpy(a), _numpy(b)
     if a.shape != b.shape:
-        raise AssertionError(f"shape mismatch: {names[0]} {a.shape} vs {names[1]} {b.shape}")
+        raise AssertionError(f"shape mismatch: {names[0]} {a.shape} vs {names[1]} "
+                             f"{b.shape}")
     if np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan):
         return
     error = np.abs(a.astype(np.float64) - b) - (atol + rtol * np.abs(b))
@@ -111,10 +115,12 @@ def check_numeric_gradient(sym_or_function, location, aux_states=None, numeric_e
         x.attach_grad()
     with autograd.record():
         outputs = _as_list(function(inputs))
-    autograd.backward(outputs, [array(w, ctx, o.dtype) for w, o in zip(weights, outputs)])
+    head_grads = [array(w, ctx, o.dtype) for w, o in zip(weights, outputs)]
+    autograd.backward(outputs, head_grads)
     for index, x in enumerate(inputs):
         label = names[index] if names else f"input {index}"
-        if grad_nodes is not None and (names[index] if names else index) not in grad_nodes:
+        if grad_nodes is not None and (names[index] if names
+                                       else index) not in grad_nodes:
             continue
         direction = random.uniform(-1, 1, size=values[index].shape)
         directions = [direction if i == index else np.zeros_like(v)

@@ -171,7 +171,108 @@ def test_plot_autograd_explains_an_unrecorded_array():
 
 def test_import_dlkit_does_not_import_graphviz_matplotlib_or_ipywidgets():
     code = ("import sys, dlkit; print(sorted(m for m in ('graphviz', 'matplotlib', "
-            "'ipywidgets', 'dlkit.widgets') if m in sys.modules))")
+            "'ipywidgets', 'dlkit.widgets', 'dlkit.visualization.ndarray_display') "
+            "if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "[]"
+
+
+# ---- NDArray rich display (dlkit/visualization/ndarray_display.py) ----
+def test_ndarray_display_keeps_mxnet_repr_as_plain_text_and_adds_html_with_the_footer():
+    array = mx.nd.array([[1, 2, 3], [4, 5, 6]])
+    bundle = array._repr_mimebundle_()
+    assert set(bundle) == {"text/plain", "text/html"}
+    assert bundle["text/plain"] == repr(array)
+    assert repr(array).endswith("<NDArray 2x3 @cpu(0)>")
+    html = bundle["text/html"]
+    assert "&lt;NDArray 2x3 @cpu(0)&gt;" in html and "[[1. 2. 3.]" in html
+    assert "<script" not in html
+
+
+def test_a_2d_array_gets_one_heat_map_square_per_value_from_dark_to_yellow():
+    html = mx.nd.array([[1, 2, 3], [4, 5, 6]])._repr_mimebundle_()["text/html"]
+    assert html.count("<svg") == 1 and html.count("<rect") == 6
+    assert 'fill="#440154"><title>[0, 0] 1</title>' in html   # the smallest value
+    assert 'fill="#fde725"><title>[1, 2] 6</title>' in html   # the largest value
+    assert "<title>min 1, max 6</title>" in html
+
+
+def test_only_2d_arrays_get_a_heat_map():
+    for shape in [(4,), (2, 2, 2), ()]:
+        assert "<svg" not in mx.nd.ones(shape)._repr_mimebundle_()["text/html"]
+
+
+def test_a_large_heat_map_is_subsampled_and_marks_nan_grey():
+    from dlkit.visualization.ndarray_display import MAX_HEATMAP_CELLS, heatmap_svg
+    values = np.arange(100 * 7, dtype="float64").reshape(100, 7)
+    values[0, 0] = np.nan
+    svg = heatmap_svg(values)
+    assert svg.count("<rect") == (-(-100 // 5)) * 7 and 100 // 5 <= MAX_HEATMAP_CELLS
+    assert 'fill="#bbbbbb"><title>[0, 0] nan</title>' in svg
+    constant = heatmap_svg(np.full((2, 2), 3.0))
+    assert constant.count('fill="#21918c"') == 4  # a constant array: the middle colour
+
+
+def test_ndarray_display_is_what_ipython_shows():
+    pytest.importorskip("IPython")
+    from IPython.core.formatters import DisplayFormatter
+    data, _ = DisplayFormatter().format(mx.nd.ones((2, 2)))
+    assert data["text/plain"] == repr(mx.nd.ones((2, 2)))
+    assert "<svg" in data["text/html"]
+
+
+# ---- Gluon blocks, hybridized or not, traced with given input shapes ----
+def small_gluon_net(hybridize, run_first):
+    net = mx.gluon.nn.HybridSequential()
+    net.add(mx.gluon.nn.Dense(8, activation="relu"), mx.gluon.nn.Dense(3))
+    net.initialize()
+    if hybridize:
+        net.hybridize()
+    if run_first:  # a hybridized block that ran has its cached graph
+        net(mx.nd.ones((2, 5)))
+    return net
+
+
+@pytest.mark.parametrize("hybridize,run_first", [(True, False), (True, True), (False, True)])
+def test_plot_network_and_print_summary_accept_a_hybridized_or_used_block(hybridize,
+                                                                          run_first):
+    net = small_gluon_net(hybridize, run_first)
+    source = mx.viz.plot_network(net, shape={"data": (2, 5)}).source
+    assert source.count("FullyConnected") == 2 and "FullyConnected\n8" in source
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        mx.viz.print_summary(net, shape={"data": (2, 5)})
+    assert "Total params: 75" in printed.getvalue()
+    output = net(mx.nd.ones((4, 5)))  # tracing left the block usable
+    assert output.shape == (4, 3)
+
+
+class TwoInputs(mx.gluon.HybridBlock):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        with self.name_scope():
+            self.dense = mx.gluon.nn.Dense(4)
+
+    def hybrid_forward(self, F, x, y):
+        return self.dense(F.concat(x, y, dim=1))
+
+
+def test_a_block_is_traced_on_the_input_names_of_the_shape_dict():
+    net = TwoInputs()
+    net.initialize()
+    shape = {"image": (2, 3), "extra": (2, 5)}
+    source = mx.viz.plot_network(net, shape=shape).source
+    assert "\timage [label=image" in source and "\textra [label=extra" in source
+    assert "-> image [label=3 " in source and "-> extra [label=5 " in source
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        mx.viz.print_summary(net, shape=shape)
+    assert "Total params: 36" in printed.getvalue()  # (3 + 5 + 1) * 4
+
+
+def test_a_multi_input_block_without_shapes_says_how_to_name_its_inputs():
+    net = TwoInputs()
+    net.initialize()
+    with pytest.raises(TypeError, match="one shape per input"):
+        mx.viz.plot_network(net)

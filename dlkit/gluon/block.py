@@ -319,6 +319,39 @@ class Block:
             params[key]._load_init(value, ctx, cast_dtype=cast_dtype,
                                    dtype_source=dtype_source)
 
+    def save(self, prefix):
+        """Save the structure and parameters: ``<prefix>-model.json`` and
+        ``<prefix>-model.params`` (new in MXNet 1.9; format in ``block_files.py``).
+
+        ``load`` needs a model built the same way, in the same order.
+
+        Parameters
+        ----------
+        prefix : str
+            Start of both file names.
+
+        Example
+        -------
+        >>> net = mx.gluon.nn.Dense(2, in_units=3); net.initialize()
+        >>> net.save('/tmp/dense')      # /tmp/dense-model.json, /tmp/dense-model.params
+        """
+        from .block_files import save_model
+        save_model(self, prefix)
+
+    def load(self, prefix):
+        """Load a model written by ``save`` (by dlkit or by MXNet 1.9).
+
+        Blocks, parameters and children get back the names they had when saved; a
+        block that was hybridized gets its saved graph back and runs it.
+
+        Parameters
+        ----------
+        prefix : str
+            Start of both file names.
+        """
+        from .block_files import load_model
+        load_model(self, prefix)
+
     def save_params(self, filename):
         """Deprecated in MXNet: save under full names minus this block's prefix."""
         warnings.warn("save_params is deprecated. Please use save_parameters.",

@@ -1,4 +1,5 @@
-"""What ``hybridize()`` does: trace a HybridBlock into a Symbol, run it with an Executor.
+"""What ``hybridize()`` does: trace a HybridBlock into a Symbol, run it with an
+Executor.
 
 Tracing calls ``hybrid_forward`` once with ``F = dlkit.symbol``, the inputs as
 Variables (``data``, or ``data0, data1 ...``) and each Parameter as ``param.var()``; the
@@ -39,7 +40,9 @@ def trace(block, args):
         out = block.hybrid_forward(symbol, *grouped, **params)
     flat_out, out_format = _flatten(out, "output")
     output = flat_out[0] if len(flat_out) == 1 else symbol.Group(flat_out)
-    return CachedGraph(inputs, output, out_format, block.collect_params())
+    graph = CachedGraph(inputs, output, out_format, block.collect_params())
+    graph.in_format = in_format     # Block.save writes it into <prefix>-model.json
+    return graph
 
 
 def infer_param_shapes(block, args):
@@ -101,9 +104,9 @@ class CachedGraph:
             elif name in params:
                 self.sources[name] = params[name]
             else:
-                raise MXNetError(f"Unknown input to HybridBlock: {name}; every input of "
-                                 "the traced graph must be a data input or a Parameter "
-                                 "of the block (use self.params.get)")
+                raise MXNetError(f"Unknown input to HybridBlock: {name}; every input "
+                                 "of the traced graph must be a data input or a "
+                                 "Parameter of the block (use self.params.get)")
         self.executors = {}
         self._op = _GraphOp(self)
 

@@ -1,15 +1,17 @@
-"""``HybridBlock``: a block written once with ``F`` that runs imperatively or as a graph.
+"""``HybridBlock``: a block written once with ``F``, run imperatively or as a graph.
 
-``hybrid_forward(F, x, *args, **params)`` receives ``F = dlkit.ndarray`` and NDArrays, or
-``F = dlkit.symbol`` and Symbols; the parameters arrive as keyword arguments. Its life::
+``hybrid_forward(F, x, *args, **params)`` receives ``F = dlkit.ndarray`` and NDArrays,
+or ``F = dlkit.symbol`` and Symbols; the parameters arrive as keyword arguments. Its
+life::
 
     net = nn.HybridSequential(); net.add(...); net.initialize()
     net(x)              imperative: every layer calls F.<op> on NDArrays (tape per op)
     net.hybridize()
-    net(x)              first call per input signature: trace hybrid_forward with Symbols
-                        -> one Symbol -> bind an Executor (``cached_graph.py``)
-    net(x)              later calls: run that Executor; under autograd.record() the whole
-                        graph is ONE tape node whose backward runs the Executor's backward
+    net(x)              first call per input signature: trace hybrid_forward with
+                        Symbols -> one Symbol -> bind an Executor (``cached_graph.py``)
+    net(x)              later calls: run that Executor; under autograd.record() the
+                        whole graph is ONE tape node whose backward runs the
+                        Executor's backward
 
 Deferred initialization: a parameter whose shape has an unknown 0 is completed at the
 first call, by the layer's ``infer_shape`` (which asks the registry op, such as
@@ -54,7 +56,7 @@ def complete_shapes(op_name, inputs, **attrs):
 
 def _flatten(args, what):
     """Nested lists of arrays/symbols -> a flat list and a format to rebuild them."""
-    if args is None or isinstance(args, (NDArray,)) or not isinstance(args, (list, tuple)):
+    if not isinstance(args, (list, tuple)):  # a leaf: an array, a Symbol or None
         return [args], int(0)
     flat, formats = [], []
     for item in args:
@@ -122,8 +124,8 @@ class HybridBlock(Block):
     def register_child(self, block, name=None):
         if not isinstance(block, HybridBlock):
             raise ValueError(
-                f"Children of HybridBlock must also be HybridBlock, but {block} has type "
-                f"{type(block)}. If you are using Sequential, please try "
+                f"Children of HybridBlock must also be HybridBlock, but {block} has "
+                f"type {type(block)}. If you are using Sequential, please try "
                 "HybridSequential instead.")
         super().register_child(block, name)
         self._clear_cached_op()
@@ -155,16 +157,17 @@ class HybridBlock(Block):
     def forward(self, x, *args):
         """Dispatch on the input type: NDArrays run now, Symbols build a graph."""
         from .. import symbol
-        flat = [value for value in _flatten([x, *args], "input")[0] if value is not None]
+        flat = [value for value in _flatten([x, *args],
+                                            "input")[0] if value is not None]
         has_symbol = any(isinstance(value, symbol.Symbol) for value in flat)
         has_ndarray = any(isinstance(value, NDArray) for value in flat)
         if has_symbol and has_ndarray:
             raise ValueError("In HybridBlock, we do not support mixed NDArrays and "
-                             "Symbols types for the input. Please check the type of the "
-                             "args.")
+                             "Symbols types for the input. Please check the type of "
+                             "the args.")
         if not has_symbol and not has_ndarray:
-            raise ValueError("In HybridBlock, there must be one NDArray or one Symbol in "
-                             "the input.")
+            raise ValueError("In HybridBlock, there must be one NDArray or one Symbol "
+                             "in the input.")
         if has_symbol:
             params = {name: param.var() for name, param in self._reg_params.items()}
             with self.name_scope():
@@ -201,7 +204,8 @@ class HybridBlock(Block):
         runs once imperatively, so that each child completes its own; otherwise the
         graph is traced and ``Symbol.infer_shape_partial`` does the work.
         """
-        own_unknown = any(not param._shape_known() for param in self._reg_params.values())
+        own_unknown = any(not param._shape_known()
+                          for param in self._reg_params.values())
         if own_unknown:
             from .cached_graph import infer_param_shapes
             infer_param_shapes(self, args)
@@ -270,8 +274,8 @@ class SymbolBlock(HybridBlock):
     """
 
     @staticmethod
-    def imports(symbol_file, input_names, param_file=None, ctx=None, allow_missing=False,
-                ignore_extra=False):
+    def imports(symbol_file, input_names, param_file=None, ctx=None,
+                allow_missing=False, ignore_extra=False):
         """Load a model written by ``export`` (or by MXNet)."""
         from .. import symbol
         output = symbol.load(symbol_file)
@@ -307,7 +311,8 @@ class SymbolBlock(HybridBlock):
     def forward(self, x, *args):
         from .. import symbol
         if isinstance(x, symbol.Symbol):
-            mapping = dict(zip([value.name for value in self._symbol_inputs], [x, *args]))
+            names = [value.name for value in self._symbol_inputs]
+            mapping = dict(zip(names, [x, *args]))
             return self._symbol_output._compose_copy(**mapping)
         return self._call_cached_graph(x, *args)
 

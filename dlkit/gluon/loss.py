@@ -11,7 +11,8 @@ methods, and a hybridized loss runs as one graph.
 from .. import ndarray
 from .hybrid_block import HybridBlock
 
-__all__ = ["Loss", "L2Loss", "L1Loss", "SigmoidBinaryCrossEntropyLoss", "SigmoidBCELoss",
+__all__ = ["Loss", "L2Loss", "L1Loss", "SigmoidBinaryCrossEntropyLoss",
+           "SigmoidBCELoss",
            "SoftmaxCrossEntropyLoss", "SoftmaxCELoss", "KLDivLoss", "HuberLoss",
            "HingeLoss", "SquaredHingeLoss", "LogisticLoss", "TripletLoss",
            "CosineEmbeddingLoss"]
@@ -176,7 +177,8 @@ class KLDivLoss(Loss):
 
 
 class HuberLoss(Loss):
-    """``|d| - rho/2`` where ``|d| > rho``, else ``d^2 / (2 rho)`` (d = label - pred)."""
+    """``|d| - rho/2`` where ``|d| > rho``, else ``d^2 / (2 rho)``, with
+    ``d = label - pred``."""
 
     def __init__(self, rho=1, weight=None, batch_axis=0, **kwargs):
         super().__init__(weight, batch_axis, **kwargs)

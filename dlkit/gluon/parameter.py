@@ -1,4 +1,4 @@
-"""Gluon parameters: a named weight that lives on one or more contexts, with its gradient.
+"""Gluon parameters: a named weight, with its gradient, on one or more contexts.
 
 A ``Parameter`` goes through three states::
 
@@ -13,8 +13,8 @@ goes straight into the parameter's gradient arrays (``autograd.mark_variables``)
 ``ParameterDict`` (``parameter_dict.py``) maps full names to parameters.
 
 MXNet quirk kept: a public shape writes an unknown dimension as ``0``
-(``Parameter dense0_weight (shape=(256, 0), ...)``); dlkit's ops use ``None`` inside, and
-the translation happens in ``shape_with_none``.
+(``Parameter dense0_weight (shape=(256, 0), ...)``); dlkit's ops use ``None`` inside,
+and the translation happens in ``shape_with_none``.
 """
 import warnings
 
@@ -105,8 +105,8 @@ class Parameter:
     @grad_req.setter
     def grad_req(self, req):
         if req not in ("write", "add", "null"):
-            raise MXNetError(f"Parameter '{self.name}': grad_req must be 'write', 'add' "
-                             f"or 'null', got {req!r}")
+            raise MXNetError(f"Parameter '{self.name}': grad_req must be 'write', "
+                             f"'add' or 'null', got {req!r}")
         if not self._differentiable:
             req = "null"
         if self._grad_req == req:
@@ -173,9 +173,9 @@ class Parameter:
             if self._allow_deferred_init:
                 self._deferred_init = (init, ctx, default_init, None)
                 return
-            raise MXNetError(f"Cannot initialize Parameter '{self.name}' because it has "
-                             f"invalid shape: {self.shape}. Give the full shape (or the "
-                             "layer's in_units/in_channels).")
+            raise MXNetError(f"Cannot initialize Parameter '{self.name}' because it "
+                             f"has invalid shape: {self.shape}. Give the full shape "
+                             "(or the layer's in_units/in_channels).")
         self._deferred_init = (init, ctx, default_init, None)
         self._finish_deferred_init()
 
@@ -186,9 +186,9 @@ class Parameter:
         init, ctx, default_init, data = self._deferred_init
         self._deferred_init = ()
         if not self._shape_known():
-            raise MXNetError(f"Cannot initialize Parameter '{self.name}' because it has "
-                             f"invalid shape: {self.shape}. Please specify in_units, "
-                             "in_channels, etc for `Block`s.")
+            raise MXNetError(f"Cannot initialize Parameter '{self.name}' because it "
+                             f"has invalid shape: {self.shape}. Please specify "
+                             "in_units, in_channels, etc for `Block`s.")
         with autograd.pause():
             if data is None:
                 data = self._initial_data(init, default_init)
@@ -208,7 +208,8 @@ class Parameter:
         self._init_grad()
 
     def _init_grad(self):
-        """Gradient arrays, and the data arrays marked as autograd leaves writing there."""
+        """Gradient arrays, and the data arrays marked as autograd leaves writing there.
+        """
         if self.grad_req == "null":
             self._grad = None
             return
@@ -219,8 +220,9 @@ class Parameter:
     def _load_init(self, data, ctx, cast_dtype=False, dtype_source="current"):
         """Take values loaded from a file (checking shape and dtype)."""
         if self.shape:
+            pairs = zip(self.shape, data.shape)
             if len(self.shape) != len(data.shape) or any(
-                    mine not in (0, saved) for mine, saved in zip(self.shape, data.shape)):
+                    mine not in (0, saved) for mine, saved in pairs):
                 raise MXNetError(f"Failed loading Parameter '{self.name}' from saved "
                                  f"params: shape incompatible expected {self.shape} vs "
                                  f"saved {data.shape}")
@@ -266,13 +268,15 @@ class Parameter:
                 f"Parameter '{self.name}' has not been initialized yet because "
                 "initialization was deferred. Actual initialization happens during the "
                 "first forward pass. Please pass one batch of data through the network "
-                "before accessing Parameters. You can also avoid deferred initialization "
-                "by specifying in_units, num_features, etc., for network layers.")
+                "before accessing Parameters. You can also avoid deferred "
+                "initialization by specifying in_units, num_features, etc., for "
+                "network layers.")
         raise MXNetError(f"Parameter '{self.name}' has not been initialized. Call "
-                         "net.initialize() (or net.collect_params().initialize()) first. "
-                         "Note that you should initialize parameters and create Trainer "
-                         "with Block.collect_params() instead of Block.params because the "
-                         "later does not include Parameters of nested child Blocks")
+                         "net.initialize() (or net.collect_params().initialize()) "
+                         "first. Note that you should initialize parameters and create "
+                         "Trainer with Block.collect_params() instead of Block.params "
+                         "because the later does not include Parameters of nested "
+                         "child Blocks")
 
     def data(self, ctx=None):
         """The value on ``ctx`` (the only context if there is just one)."""
@@ -344,8 +348,8 @@ class Parameter:
             init, _, default_init, data = self._deferred_init
             self._deferred_init = (init, ctx, default_init, data)
         else:
-            raise MXNetError(f"Cannot reset context for Parameter '{self.name}' because "
-                             "it has not been initialized.")
+            raise MXNetError(f"Cannot reset context for Parameter '{self.name}' "
+                             "because it has not been initialized.")
 
     def var(self):
         """The Symbol variable standing for this parameter in a traced graph."""

@@ -173,9 +173,9 @@ class ParameterDict:
                 raise MXNetError(
                     f"Prefix '{strip_prefix}' is to be striped before saving, but "
                     f"Parameter's name '{param.name}' does not start with "
-                    f"'{strip_prefix}'. This may be due to your Block sharing parameters "
-                    "from other Blocks or forgetting 'with name_scope()' when creating "
-                    "child blocks.")
+                    f"'{strip_prefix}'. This may be due to your Block sharing "
+                    "parameters from other Blocks or forgetting 'with name_scope()' "
+                    "when creating child blocks.")
             arrays[param.name[len(strip_prefix):]] = param._reduce()
         ndarray.save(filename, arrays)
 
@@ -184,15 +184,17 @@ class ParameterDict:
         """Read parameters from a ``.params`` file (names plus ``restore_prefix``)."""
         for name in self.keys():
             if restore_prefix and not name.startswith(restore_prefix):
-                raise MXNetError(f"restore_prefix is '{restore_prefix}' but Parameter's "
-                                 f"name '{name}' does not start with '{restore_prefix}'")
+                raise MXNetError(f"restore_prefix is '{restore_prefix}' but "
+                                 f"Parameter's name '{name}' does not start with "
+                                 f"'{restore_prefix}'")
         self.load_dict(ndarray.load(filename), ctx, allow_missing, ignore_extra,
                        restore_prefix, filename, cast_dtype, dtype_source)
 
     def load_dict(self, param_dict, ctx=None, allow_missing=False, ignore_extra=False,
                   restore_prefix="", filename=None, cast_dtype=False,
                   dtype_source="current"):
-        """Take parameters from a ``{name: NDArray}`` dict (``arg:``/``aux:`` stripped)."""
+        """Take parameters from a ``{name: NDArray}`` dict (``arg:``/``aux:`` stripped).
+        """
         loaded = {}
         for key, value in param_dict.items():
             if key.startswith(("arg:", "aux:")):
@@ -204,8 +206,8 @@ class ParameterDict:
                 if name not in loaded:
                     raise MXNetError(
                         f"Parameter '{name}' is missing in {source}, which contains "
-                        f"parameters: {_brief_list(loaded)}. Please make sure source and "
-                        "target networks have the same prefix, or set "
+                        f"parameters: {_brief_list(loaded)}. Please make sure source "
+                        "and target networks have the same prefix, or set "
                         "allow_missing=True to ignore missing parameters.")
         for name, value in loaded.items():
             if name not in self._params:
@@ -213,8 +215,8 @@ class ParameterDict:
                     raise MXNetError(
                         f"Parameter '{name}' loaded from {source} is not present in "
                         f"ParameterDict, choices are: {_brief_list(self.keys())}. Set "
-                        "ignore_extra=True to ignore. Please make sure source and target "
-                        "networks have the same prefix.")
+                        "ignore_extra=True to ignore. Please make sure source and "
+                        "target networks have the same prefix.")
                 continue
             self[name]._load_init(value, ctx, cast_dtype=cast_dtype,
                                   dtype_source=dtype_source)

@@ -60,7 +60,8 @@ class Trainer:
                                  f"got list of {type(param)}.")
             self._param2idx[param.name] = index
             self._params.append(param)
-        self._kvstore_params = {"kvstore": kvstore, "update_on_kvstore": update_on_kvstore}
+        self._kvstore_params = {"kvstore": kvstore,
+                                "update_on_kvstore": update_on_kvstore}
         self._compression_params = compression_params
         self._init_optimizer(optimizer, optimizer_params or {})
         self._scale = self._optimizer.rescale_grad
@@ -85,9 +86,9 @@ class Trainer:
             param_contexts = param.list_ctx()
             if contexts is not None and contexts != param_contexts:
                 raise MXNetError(
-                    f"All Parameters must be initialized on the same set of contexts, but "
-                    f"Parameter {param.name} is initialized on {param_contexts} while "
-                    f"previous Parameters are initialized on {contexts}.")
+                    "All Parameters must be initialized on the same set of contexts, "
+                    f"but Parameter {param.name} is initialized on {param_contexts} "
+                    f"while previous Parameters are initialized on {contexts}.")
             contexts = param_contexts
         return contexts
 
@@ -101,8 +102,8 @@ class Trainer:
         return self._optimizer
 
     def set_learning_rate(self, lr):
-        """Change the learning rate (``trainer.set_learning_rate(trainer.learning_rate *
-        0.1)``)."""
+        """Change the learning rate, e.g.
+        ``trainer.set_learning_rate(trainer.learning_rate * 0.1)``."""
         self._optimizer.set_learning_rate(lr)
 
     def step(self, batch_size, ignore_stale_grad=False):
@@ -145,12 +146,13 @@ class Trainer:
                     if not data._fresh_grad:
                         raise MXNetError(
                             f"Gradient of Parameter `{param.name}` on context "
-                            f"{data.context} has not been updated by backward since last "
-                            "`step`. This could mean a bug in your model that made it "
-                            "only use a subset of the Parameters (Blocks) for this "
-                            "iteration. If you are intentionally only using a subset, "
-                            "call step with ignore_stale_grad=True to suppress this "
-                            "warning and skip updating of Parameters with stale gradient")
+                            f"{data.context} has not been updated by backward since "
+                            "last `step`. This could mean a bug in your model that "
+                            "made it only use a subset of the Parameters (Blocks) for "
+                            "this iteration. If you are intentionally only using a "
+                            "subset, call step with ignore_stale_grad=True to suppress "
+                            "this warning and skip updating of Parameters with stale "
+                            "gradient")
             copies = param.list_data()
             if ignore_stale_grad and not copies[0]._fresh_grad:
                 continue

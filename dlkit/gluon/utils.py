@@ -1,7 +1,7 @@
 """``gluon.utils``: splitting batches over contexts, gradient clipping, downloads.
 
-``split_and_load(X, [mx.cpu(0), mx.cpu(1)])`` cuts a batch into one slice per context, the
-first step of data-parallel training::
+``split_and_load(X, [mx.cpu(0), mx.cpu(1)])`` cuts a batch into one slice per context,
+the first step of data-parallel training::
 
     X (8, ...) -> [X[0:4] on cpu(0), X[4:8] on cpu(1)] -> net(slice) on each -> backward
     -> trainer.step sums the gradients over the contexts
@@ -35,7 +35,8 @@ def split_data(data, num_slice, batch_axis=0, even_split=True):
         raise ValueError(
             f"data with shape {data.shape} cannot be evenly split into {num_slice} "
             f"slices along axis {batch_axis}. Use a batch size that's multiple of "
-            f"{num_slice} or set even_split=False to allow uneven partitioning of data.")
+            f"{num_slice} or set even_split=False to allow uneven partitioning of "
+            "data.")
     each, extras = divmod(size, num_slice)
     sizes = [each + 1] * extras + [each] * (num_slice - extras)
     bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
@@ -64,7 +65,8 @@ def clip_global_norm(arrays, max_norm, check_isfinite=True):
     if not arrays:
         raise MXNetError("clip_global_norm: arrays must not be empty")
     ctx = arrays[0].context
-    squares = [ndarray.sum(ndarray.square(array)).as_in_context(ctx) for array in arrays]
+    squares = [ndarray.sum(ndarray.square(array)).as_in_context(ctx)
+               for array in arrays]
     total = squares[0]
     for square in squares[1:]:
         total = total + square

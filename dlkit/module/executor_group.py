@@ -69,6 +69,8 @@ class DataParallelExecutorGroup:
         self.state_names = list(state_names or [])
         self.arg_names = symbol.list_arguments()
         self.aux_names = symbol.list_auxiliary_states()
+        # asked once: update_metric pairs outputs with these names after every batch
+        self.output_names = symbol.list_outputs()
         self.grad_req = self._grad_req_dict(grad_req, data_shapes, label_shapes)
         self.shared_group = shared_group
         self.execs = []
@@ -227,7 +229,7 @@ class DataParallelExecutorGroup:
             label_dict = dict(zip(self.label_names or
                                   [f"label{i}" for i in range(len(labels_slice))],
                                   labels_slice))
-            pred_dict = dict(zip(self.symbol.list_outputs(), executor.outputs))
+            pred_dict = dict(zip(self.output_names, executor.outputs))
             eval_metric.update_dict(label_dict, pred_dict)
 
     def install_monitor(self, monitor):

@@ -19,9 +19,10 @@ MXNet quirks kept: arrays are float32 by default; ``asnumpy`` copies; basic slic
 import numpy as np
 
 from .. import autograd
+from ..autograd import TapeNode, parent_of
 from ..base import MXNetError, dtype_np, mx_real_t
 from ..context import Context, current_context
-from ..ops.registry import get_op
+from ..ops.registry import get_op, same_shape
 
 __all__ = ["NDArray", "invoke", "array", "zeros", "ones", "full", "empty", "arange",
            "zeros_like", "ones_like", "waitall", "concatenate", "moveaxis"]
@@ -75,6 +76,57 @@ def _parse_attrs_cached(op, attrs):
     return defaults
 
 
+class _CallPlan:
+    """What ``invoke`` learns about one (op, attributes) pair and reuses on later calls.
+
+    Parsing attributes and asking the op for its input and output counts cost more than
+    adding two small arrays, and the answers never change for the same attributes.
+    """
+    __slots__ = ("attrs", "num_inputs", "num_visible", "check_shapes")
+
+    def __init__(self, op, attrs):
+        self.attrs = attrs
+        self.num_inputs = len(op.list_inputs(attrs))
+        self.num_visible = op.num_visible_outputs(attrs)
+        # same_shape on a single input cannot fail, so calling it would be wasted work;
+        # every other infer_shape still runs on every call to catch bad shapes early
+        self.check_shapes = not (self.num_inputs == 1 and
+                                 type(op).infer_shape is same_shape)
+
+
+_PLANS = {}
+_PLANS_LIMIT = 4096   # scalars vary (x * lr): start afresh rather than grow forever
+
+
+def _plan_of(op, kwargs):
+    """The cached ``_CallPlan`` when ``kwargs`` holds only attributes, else None (the
+    call then takes the general path, which also reports any mistake in it)."""
+    if not kwargs:
+        key = op             # the commonest call, `a + b`: no key to build
+    else:
+        # the value types are part of the key: True == 1, yet Int rejects True
+        key = (op, tuple(kwargs.items()), tuple(map(type, kwargs.values())))
+    try:
+        plan = _PLANS.get(key)
+    except TypeError:        # an unhashable value such as a list: no caching
+        return None
+    if plan is not None:
+        return plan
+    if op.variadic:          # the input count comes from the call itself
+        return None
+    for name, value in kwargs.items():
+        if name not in op.attrs or isinstance(value, NDArray):
+            return None
+    try:
+        plan = _CallPlan(op, _parse_attrs_cached(op, kwargs))
+    except MXNetError:       # a bad or missing attribute: the general path explains it
+        return None
+    if len(_PLANS) >= _PLANS_LIMIT:
+        _PLANS.clear()
+    _PLANS[key] = plan
+    return plan
+
+
 def _context_of(op, inputs, ctx):
     context = None
     for value in inputs:
@@ -96,25 +148,37 @@ def invoke(op, args, kwargs, out=None):
 
     Two steps: sort the call's arguments into inputs and parsed attributes
     (``_prepare``), then check shapes with the op's ``infer_shape``, run its ``forward``
-    and record it (``_run``). A call with only positional arrays and no attributes, such
-    as ``a + b``, skips the sorting: that keeps the per-op overhead small.
+    and record it (``_run``). A call whose positional arguments are exactly the op's
+    arrays and whose keywords are attributes, such as ``a + b`` or ``x * 2``, skips the
+    sorting and reuses a cached ``_CallPlan``: that keeps the per-op overhead small.
     """
     if isinstance(op, str):
         op = get_op(op)
-    if args and not kwargs and not op.variadic and \
-            len(args) == len(op.input_names) and all(type(x) is NDArray for x in args):
-        inputs = args
-        attrs = _parse_attrs_cached(op, kwargs)
-        context = args[0]._ctx
-        for x in args:
-            if x._ctx is not context and x._ctx != context:
-                _context_of(op, inputs, None)  # raises, naming both contexts
-    else:
-        inputs, attrs, ctx = _prepare(op, args, kwargs)
-        if ctx is None:
-            ctx = attrs.get("ctx")   # samplers carry MXNet's ctx attribute
-        context = _context_of(op, inputs, ctx)
-    return _run(op, inputs, attrs, context, out)
+    context = _common_context(op, args)
+    if context is not None:
+        plan = _plan_of(op, kwargs)
+        if plan is not None and len(args) == plan.num_inputs:
+            return _run(op, args, plan.attrs, context, out, plan.num_visible,
+                        plan.check_shapes)
+    inputs, attrs, ctx = _prepare(op, args, kwargs)
+    if ctx is None:
+        ctx = attrs.get("ctx")   # samplers carry MXNet's ctx attribute
+    context = _context_of(op, inputs, ctx)
+    return _run(op, inputs, attrs, context, out, op.num_visible_outputs(attrs), True)
+
+
+def _common_context(op, args):
+    """The context of ``args`` when there are some and all are NDArrays (else None);
+    raises when they live on different devices."""
+    context = None
+    for x in args:
+        if type(x) is not NDArray:
+            return None
+        if context is None:
+            context = x._ctx
+        elif x._ctx is not context and x._ctx != context:
+            _context_of(op, args, None)  # raises, naming both contexts
+    return context
 
 
 def _prepare(op, args, kwargs):
@@ -140,12 +204,13 @@ def _prepare(op, args, kwargs):
     return inputs, attrs, ctx
 
 
-def _run(op, inputs, attrs, context, out):
+def _run(op, inputs, attrs, context, out, num_visible, check_shapes):
     """Check shapes, compute, wrap the results and record them on the tape."""
     data = [None if x is None else x._data for x in inputs]
-    op.infer_shape([None if x is None else x.shape for x in data], **attrs)
+    if check_shapes:
+        op.infer_shape([None if x is None else x.shape for x in data], **attrs)
     xp = context.xp
-    training = autograd.is_training()
+    training = autograd._state.training
     if op.train_aware:
         results = op.forward(xp, *data, is_train=training, **attrs)
     else:
@@ -153,19 +218,21 @@ def _run(op, inputs, attrs, context, out):
     if type(results) is not tuple and type(results) is not list:
         results = (results,)
     outputs = [NDArray(result, context) for result in results]
-    if autograd.is_recording():
-        _record(op, attrs, inputs, data, results, outputs, training)
-    visible = op.num_visible_outputs(attrs)
+    if autograd._state.recording:
+        _record(op, attrs, inputs, data, results, outputs, training, xp, num_visible)
     if out is not None:
-        return _write_out(op, outputs[:visible], out)
-    return outputs[0] if visible == 1 else outputs[:visible]
+        return _write_out(op, outputs[:num_visible], out)
+    return outputs[0] if num_visible == 1 else outputs[:num_visible]
 
 
-def _record(op, attrs, inputs, data, results, outputs, training):
-    parents = [autograd.parent_of(x) for x in inputs]
-    if all(parent is None for parent in parents):
-        return
-    node = autograd.TapeNode(op, attrs, data, list(results), parents, training)
+def _record(op, attrs, inputs, data, results, outputs, training, xp, num_visible):
+    parents = [parent_of(x) for x in inputs]
+    for parent in parents:
+        if parent is not None:
+            break
+    else:
+        return   # only constants in: nothing to differentiate
+    node = TapeNode(op, attrs, data, results, parents, training, xp, num_visible)
     for index, output in enumerate(outputs):
         output._entry = (node, index)
 
@@ -268,6 +335,11 @@ class NDArray:
         return f"\n{self.asnumpy()}\n<{type(self).__name__} {shape_info} @{self._ctx}>"
 
     __str__ = __repr__
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """Notebook display: MXNet's text plus HTML with a heat map for 2-D (lazy import)."""
+        from ..visualization.ndarray_display import ndarray_mimebundle
+        return ndarray_mimebundle(self)
 
     # ---- conversion ----
     def asnumpy(self):

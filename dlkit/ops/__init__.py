@@ -1,10 +1,13 @@
 """All of dlkit's operators. Importing this package registers every op family.
 
-``registry`` holds the machinery; each other module holds one family of operators.
+``registry`` (with the attribute types in ``attrs``) holds the machinery; each other
+module holds one family of operators.
 """
 from . import registry
-from . import (elemwise, reduce, shape, indexing, linalg, nn, norm, conv, pooling,  # noqa: F401
-               loss, random)
+from . import (  # noqa: F401  (imported to register their operators)
+    elemwise, binary, compare, scalar,  # element-wise
+    shape, transpose, broadcast, join, indexing, sort,  # shape and selection
+    reduce, linalg, nn, softmax, norm, conv, pooling, loss, random, rnn)
 from .registry import OPS, Op, get_op, list_ops, register_op
 
 __all__ = ["registry", "OPS", "Op", "get_op", "list_ops", "register_op"]

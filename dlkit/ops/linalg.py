@@ -19,14 +19,14 @@ from .registry import (Bool, Choice, Example, Float, Int, Op, known, register_op
 _STYPES = Choice(None, "default", "csr", "row_sparse")
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # dot.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 def _dot_parts(shape, transpose, first):
     """``(kept dims, contracted dim)`` of one ``dot`` operand.
 
-    ``first`` is True for ``lhs``: it contracts its last axis, or its first if transposed;
-    ``rhs`` contracts its first axis, or its last if transposed.
+    ``first`` is True for ``lhs``: it contracts its last axis, or its first if
+    transposed; ``rhs`` contracts its first axis, or its last if transposed.
     """
     contract_first = transpose if first else not transpose
     if contract_first:
@@ -54,7 +54,8 @@ class Dot(Op):
 
     ``transpose_a``/``transpose_b`` use the transposed operand without copying it.
     ``forward_stype`` is accepted for compatibility; dlkit arrays are always dense.
-    Differs from MXNet: integer arrays are multiplied too (MXNet's cpu dot refuses them).
+    Differs from MXNet: integer arrays are multiplied too (MXNet's cpu dot refuses
+    them).
     """
     name = "dot"
     infer_type = same_dtype
@@ -101,9 +102,9 @@ class Dot(Op):
         return [grad_lhs.reshape(lhs.shape), grad_rhs.reshape(rhs.shape)]
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # batch_dot and linalg_gemm2: a stack of matrix products on the last two axes.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 def _swap_last(array, transpose):
     """The matrix stack with its last two axes swapped (a view) if ``transpose``."""
     return array.swapaxes(-1, -2) if transpose else array
@@ -208,8 +209,8 @@ class LinalgGemm2(Op):
         out = alpha * _batch_product(xp, a, b, transpose_a, transpose_b)
         return xp.moveaxis(out, -2, axis).astype(A.dtype, copy=False)
 
-    def backward(self, xp, inputs, outputs, out_grads, *, transpose_a, transpose_b, alpha,
-                 axis):
+    def backward(self, xp, inputs, outputs, out_grads, *, transpose_a, transpose_b,
+                 alpha, axis):
         a, b = (xp.moveaxis(x, axis, -2) for x in inputs)
         grad = alpha * xp.moveaxis(out_grads[0], axis, -2)
         grad_a, grad_b = _batch_grads(xp, a, b, grad, transpose_a, transpose_b)

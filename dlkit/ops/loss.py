@@ -16,30 +16,20 @@ MXNet 1.9.1 in ``tests/golden/ops_loss.json`` instead.
 
 ``softmax_cross_entropy`` and ``smooth_l1`` are ordinary differentiable ops.
 """
+import math
+
 from .registry import (Bool, Choice, Example, Float, Op, first_dtype, known,
                        merge_shape, register_op, same_dtype, shape_error)
+from .softmax import _softmax
 
 _NORMALIZATION = Choice("batch", "null", "valid")
 _NOT_A_DERIVATIVE = "backward is a loss gradient, not the derivative of forward " \
                     "(compared with MXNet goldens instead)"
 
 
-def _softmax(xp, x, axis):
-    """Softmax along ``axis``; subtracting the max first keeps ``exp`` from overflow."""
-    shifted = xp.exp(x - x.max(axis=axis, keepdims=True))
-    return shifted / shifted.sum(axis=axis, keepdims=True)
-
-
-def _product(dims):
-    result = 1
-    for dim in dims:
-        result *= dim
-    return result
-
-
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # SoftmaxOutput.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 @register_op
 class SoftmaxOutput(Op):
     """Softmax in forward; gradient of the cross-entropy loss in backward.
@@ -96,7 +86,7 @@ class SoftmaxOutput(Op):
 
     def _multi_output_label(self, data, label):
         """``(N, d1*d2...)`` is inferred; ``(N, d1, d2, ...)`` is accepted too."""
-        flat = (data[0], _product(data[2:])) if known(data) else (data[0], None)
+        flat = (data[0], math.prod(data[2:])) if known(data) else (data[0], None)
         if label is None:
             return flat
         if known(data) and tuple(label) in (flat, (data[0],) + tuple(data[2:])):
@@ -154,9 +144,9 @@ def _class_view(data, multi_output, preserve_shape):
     return (data.shape[0], -1)
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Regression outputs.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 class RegressionOutput(Op):
     """``out = f(data)``; backward ignores the head gradient and returns
     ``dloss(out, label) * grad_scale / num_output``, where ``num_output`` is the number
@@ -179,7 +169,7 @@ class RegressionOutput(Op):
             label = data[:1] if len(data) == 2 and data[1] == 1 else data
         elif known(data) and known(label):
             if len(label) == 0 or label[0] != data[0] or \
-                    _product(label) != _product(data):
+                    math.prod(label) != math.prod(data):
                 raise shape_error(self, f"label shape {label} does not match data "
                                         f"shape {data}; give label the shape {data}")
         return [data, label], [data]
@@ -235,9 +225,9 @@ class MAERegressionOutput(RegressionOutput):
         return xp.sign(out - label)
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # MakeLoss.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 @register_op
 class MakeLoss(Op):
     """Mark ``data`` as a loss: forward is the identity, backward returns ``grad_scale``
@@ -272,9 +262,9 @@ class MakeLoss(Op):
         return [xp.full(data.shape, grad_scale / norm, dtype=data.dtype)]
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Differentiable losses.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 @register_op
 class SoftmaxCrossEntropy(Op):
     """Cross-entropy of ``softmax(data)`` with integer labels, summed over the batch.

@@ -1,32 +1,32 @@
-"""Neural-network layer operators: activations, dropout, embedding and softmax.
+"""Neural-network layer operators: activations, dropout and embedding.
 
-Convolution, pooling and ``FullyConnected`` live in ``conv.py``; this module holds the
-layers around them:
+Convolution and ``FullyConnected`` live in ``conv.py`` and pooling in ``pooling.py``;
+this module holds the layers around them:
 
-* activations: ``Activation`` (relu, sigmoid, tanh, softrelu, softsign) and ``LeakyReLU``
-  (leaky, elu, selu, gelu, prelu with a learned ``gamma``, rrelu);
+* activations: ``Activation`` (relu, sigmoid, tanh, softrelu, softsign) and
+  ``LeakyReLU`` (leaky, elu, selu, gelu, prelu with a learned ``gamma``, rrelu);
 * (normalization, ``BatchNorm`` and friends, lives in ``norm.py``);
 * ``Dropout`` and ``Embedding``;
-* softmax family: ``softmax``, ``log_softmax``, ``softmin``, ``SoftmaxActivation``.
+* (the softmax family, ``softmax``, ``log_softmax`` and friends, lives in
+  ``softmax.py``).
 
-Ops that behave differently in training (``BatchNorm``, ``Dropout``, ``LeakyReLU`` rrelu)
-are ``train_aware``. What backward needs is returned as hidden outputs, as MXNet does:
-``Dropout`` returns its mask.
+Ops that behave differently in training (``BatchNorm``, ``Dropout``, ``LeakyReLU``
+rrelu) are ``train_aware``. What backward needs is returned as hidden outputs, as MXNet
+does: ``Dropout`` returns its mask.
 """
 import math
 
 from ..base import MXNetError
-from .registry import (Bool, Choice, Dtype, Example, Float, Int, Op, OptionalFloat, Shape,
-                       register_op, same_dtype, same_shape, shape_error)
+from .registry import (Bool, Choice, Dtype, Example, Float, Int, Op, Shape, register_op,
+                       same_dtype, same_shape, shape_error)
+from .indexing import _scatter_add
 from .norm import _axis_index, _channel_view, _vector_shapes
 from .rng import generator
 
 
-# ----------------------------------------------------------------------------------------
-# Shared helpers (shapes of per-channel parameters, standardization).
-# ----------------------------------------------------------------------------------------
-
-
+# --------------------------------------------------------------------------------------
+# The error function, for the exact gelu.
+# --------------------------------------------------------------------------------------
 def _erf(xp, x):
     """Error function (neither NumPy nor CuPy has one): Abramowitz & Stegun 7.1.26,
     absolute error below 1.5e-7, about float32's resolution."""
@@ -38,9 +38,9 @@ def _erf(xp, x):
     return sign * (1 - poly * xp.exp(-z * z))
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Activations.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 @register_op
 class Activation(Op):
     """Element-wise activation chosen by ``act_type``.
@@ -92,12 +92,12 @@ class LeakyReLU(Op):
     """ReLU variants that let some signal through for ``x < 0``, chosen by ``act_type``.
 
     leaky ``x`` or ``slope * x``; elu ``x`` or ``slope * (e^x - 1)``; selu
-    ``lambda * elu_alpha(x)`` with the self-normalizing constants; gelu
-    ``x * Phi(x)`` (the exact, erf-based form, as MXNet 1.9.1); prelu ``x`` or
-    ``gamma[c] * x`` with a learned slope per channel (axis 1), the extra input ``gamma``
-    of shape ``(C,)`` (or ``(1,)``); rrelu a random slope in ``[lower_bound,
-    upper_bound]`` per element while training and their mean in prediction. rrelu also
-    returns its slopes as a second output (MXNet's mask, zeros in prediction).
+    ``lambda * elu_alpha(x)`` with the self-normalizing constants; gelu ``x * Phi(x)``
+    (the exact, erf-based form, as MXNet 1.9.1); prelu ``x`` or ``gamma[c] * x`` with a
+    learned slope per channel (axis 1), the extra input ``gamma`` of shape ``(C,)`` (or
+    ``(1,)``); rrelu a random slope in ``[lower_bound, upper_bound]`` per element while
+    training and their mean in prediction. rrelu also returns its slopes as a second
+    output (MXNet's mask, zeros in prediction).
 
     Differs from MXNet: the gradients are the true derivatives. MXNet 1.9.1 computes
     selu's as ``lambda * (y + alpha)`` for x < 0 (instead of ``y + lambda * alpha``) and
@@ -190,20 +190,20 @@ class LeakyReLU(Op):
         return [out_grad * xp.where(positive, 1, slopes).astype(x.dtype)]
 
 
-
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Dropout and Embedding.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 @register_op
 class Dropout(Op):
-    """Randomly zero a fraction ``p`` of the inputs and scale the rest by ``1 / (1 - p)``,
-    so the expected value is unchanged and prediction needs no rescaling.
+    """Randomly zero a fraction ``p`` of the inputs and scale the rest by
+    ``1 / (1 - p)``, so the expected value is unchanged and prediction needs no
+    rescaling.
 
-    Drops only while training (``autograd.record()``), unless ``mode='always'``; otherwise
-    it is the identity. ``axes`` shares one draw along the listed axes (variational
-    dropout). The hidden second output is the scaled mask, which backward multiplies by.
-    ``cudnn_off`` is accepted and unused. The random numbers differ from MXNet's.
-    Differs from MXNet: ``p=1`` gives zeros (MXNet gives NaN).
+    Drops only while training (``autograd.record()``), unless ``mode='always'``;
+    otherwise it is the identity. ``axes`` shares one draw along the listed axes
+    (variational dropout). The hidden second output is the scaled mask, which backward
+    multiplies by. ``cudnn_off`` is accepted and unused. The random numbers differ from
+    MXNet's. Differs from MXNet: ``p=1`` gives zeros (MXNet gives NaN).
     """
     name = "Dropout"
     train_aware = True
@@ -289,169 +289,7 @@ class Embedding(Op):
         data, weight = inputs
         indices = xp.clip(data.astype("int64"), 0, input_dim - 1)
         weight_grad = xp.zeros_like(weight)
-        # add.at accumulates repeated indices (weight_grad[indices] += ... keeps one)
+        # repeated indices must add up (weight_grad[indices] += ... would keep one)
         rows = out_grads[0].reshape(-1, output_dim)
-        xp.add.at(weight_grad, indices.reshape(-1), rows)
+        _scatter_add(xp, weight_grad, indices.reshape(-1), rows)
         return [None, weight_grad]
-
-
-# ----------------------------------------------------------------------------------------
-# The softmax family.
-# ----------------------------------------------------------------------------------------
-def _softmax(xp, data, axis, temperature, keep=None):
-    """``exp(x / T)`` normalized along ``axis``; entries where ``keep`` is False get 0.
-
-    Subtracting the maximum first changes nothing (it cancels in the ratio) but keeps
-    ``exp`` from overflowing for large inputs.
-    """
-    scaled = data / temperature if temperature is not None else data
-    if keep is not None:
-        scaled = xp.where(keep, scaled, -xp.inf)
-    exps = xp.exp(scaled - scaled.max(axis=axis, keepdims=True))
-    return exps / exps.sum(axis=axis, keepdims=True)
-
-
-def _softmax_grad(y, out_grad, axis, temperature):
-    """Softmax's Jacobian-vector product: ``dx = y * (dy - sum(dy * y)) / T``."""
-    data_grad = y * (out_grad - (out_grad * y).sum(axis=axis, keepdims=True))
-    return data_grad / temperature if temperature is not None else data_grad
-
-
-def _check_float(op, dtype):
-    if dtype is not None and not str(dtype).startswith(("float", "bfloat")):
-        raise MXNetError(f"operator {op.name}: data must be floating point, got "
-                         f"{dtype}; convert it with astype('float32')")
-
-
-class _SoftmaxFamily(Op):
-    """Shared shape and type rules: the output has the data's shape and the ``dtype``
-    attribute's type (the data's when None)."""
-    infer_shape = same_shape
-
-    def infer_type(self, in_types, *, dtype=None, **attrs):
-        _check_float(self, in_types[0])
-        return list(in_types), [dtype or in_types[0]]
-
-
-@register_op
-class Softmax(_SoftmaxFamily):
-    """``softmax(x)_i = exp(x_i / T) / sum_j exp(x_j / T)`` along ``axis``.
-
-    With ``use_length=True`` the extra input ``length`` (integers, the data's shape
-    without ``axis``) keeps only the first ``length`` entries of each row; the rest get
-    probability 0.
-    """
-    name = "softmax"
-    examples = [Example(shapes=[(2, 3)]), Example(shapes=[(2, 3, 2)],
-                                                  attrs={"axis": 1, "temperature": 2.0}),
-                Example(shapes=[(2, 3), (2,)], attrs={"use_length": True},
-                        values={"length": [2, 3]})]
-
-    def list_inputs(self, attrs):
-        return ["data", "length"] if attrs["use_length"] else ["data"]
-
-    def infer_shape(self, in_shapes, *, axis, use_length, **attrs):
-        data = in_shapes[0]
-        if not use_length or data is None:
-            return list(in_shapes), [data]
-        axis = _axis_index(self, axis, len(data))
-        rows = tuple(dim for index, dim in enumerate(data) if index != axis)
-        if in_shapes[1] is not None and tuple(in_shapes[1]) != rows:
-            raise shape_error(self, f"length has shape {tuple(in_shapes[1])} but data "
-                                    f"{tuple(data)} needs one length per row: {rows}")
-        return [data, rows], [data]
-
-    def forward(self, xp, data, length=None, *, axis: Int = -1,
-                temperature: OptionalFloat = None, dtype: Dtype = None,
-                use_length: Bool = False):
-        _check_float(self, data.dtype.name)
-        data = data.astype(dtype) if dtype else data
-        keep = None
-        if use_length:
-            positions = xp.arange(data.shape[axis])
-            positions = positions.reshape(_channel_view(data.ndim, axis))
-            keep = positions < xp.expand_dims(length, axis)
-        return _softmax(xp, data, axis, temperature, keep)
-
-    def backward(self, xp, inputs, outputs, out_grads, *, axis, temperature, **attrs):
-        data_grad = _softmax_grad(outputs[0], out_grads[0], axis, temperature)
-        return [data_grad.astype(inputs[0].dtype)] + [None] * (len(inputs) - 1)
-
-
-@register_op
-class LogSoftmax(_SoftmaxFamily):
-    """``log(softmax(x))`` computed as ``x / T - max - log(sum(exp(x / T - max)))``,
-    which stays finite where ``softmax`` underflows to 0.
-
-    Differs from MXNet: ``use_length=True`` is not supported (MXNet 1.9.1's log_softmax
-    has no ``length`` input either).
-    """
-    name = "log_softmax"
-    examples = [Example(shapes=[(2, 3)]), Example(shapes=[(2, 3, 2)],
-                                                  attrs={"axis": 0, "temperature": 0.5})]
-
-    def forward(self, xp, data, *, axis: Int = -1, temperature: OptionalFloat = None,
-                dtype: Dtype = None, use_length: Bool = False):
-        if use_length:
-            raise MXNetError("operator log_softmax: use_length=True is not supported; "
-                             "mask the data or use softmax with use_length=True")
-        _check_float(self, data.dtype.name)
-        data = data.astype(dtype) if dtype else data
-        scaled = data / temperature if temperature is not None else data
-        shifted = scaled - scaled.max(axis=axis, keepdims=True)   # no overflow in exp
-        return shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
-
-    def backward(self, xp, inputs, outputs, out_grads, *, axis, temperature, **attrs):
-        # y = log p: dx = (dy - p * sum(dy)) / T with p = exp(y)
-        out_grad = out_grads[0]
-        total = out_grad.sum(axis=axis, keepdims=True)
-        data_grad = out_grad - xp.exp(outputs[0]) * total
-        if temperature is not None:
-            data_grad = data_grad / temperature
-        return [data_grad.astype(inputs[0].dtype)]
-
-
-@register_op
-class Softmin(_SoftmaxFamily):
-    """``softmin(x) = softmax(-x)``: the smallest entry gets the largest probability.
-
-    Differs from MXNet: ``use_length=True`` is not supported (MXNet 1.9.1's softmin has
-    no ``length`` input either).
-    """
-    name = "softmin"
-    examples = [Example(shapes=[(2, 3)]), Example(shapes=[(3, 2)],
-                                                  attrs={"axis": 0, "temperature": 2.0})]
-
-    def forward(self, xp, data, *, axis: Int = -1, temperature: OptionalFloat = None,
-                dtype: Dtype = None, use_length: Bool = False):
-        if use_length:
-            raise MXNetError("operator softmin: use_length=True is not supported")
-        _check_float(self, data.dtype.name)
-        data = data.astype(dtype) if dtype else data
-        return _softmax(xp, -data, axis, temperature)
-
-    def backward(self, xp, inputs, outputs, out_grads, *, axis, temperature, **attrs):
-        data_grad = -_softmax_grad(outputs[0], out_grads[0], axis, temperature)
-        return [data_grad.astype(inputs[0].dtype)]
-
-
-@register_op
-class SoftmaxActivation(_SoftmaxFamily):
-    """The older softmax layer: ``mode='instance'`` normalizes along the last axis (as
-    MXNet 1.9.1 does, whatever the number of dimensions), ``mode='channel'`` along axis 1
-    (per position of each instance).
-
-    Differs from MXNet: for instance mode on data with more than 2 dimensions, MXNet's
-    backward works along axis 1 although its forward used the last axis; dlkit's
-    gradient is the derivative of the forward.
-    """
-    name = "SoftmaxActivation"
-    examples = [Example(shapes=[(2, 3)]),
-                Example(shapes=[(2, 3, 2)], attrs={"mode": "channel"})]
-
-    def forward(self, xp, data, *, mode: Choice("channel", "instance") = "instance"):
-        return _softmax(xp, data, 1 if mode == "channel" else -1, None)
-
-    def backward(self, xp, inputs, outputs, out_grads, *, mode):
-        return [_softmax_grad(outputs[0], out_grads[0], 1 if mode == "channel" else -1,
-                              None)]

@@ -11,13 +11,13 @@ then scale and shift per channel; they differ only in *which* axes::
 What backward needs is returned as hidden outputs, as MXNet does: ``BatchNorm`` returns
 its batch mean and inverse standard deviation, ``LayerNorm`` its mean and std.
 """
-from .registry import (Bool, Choice, Example, Float, Int, Op, OptionalFloat, register_op,
-                       same_dtype, shape_error)
+from .registry import (Bool, Choice, Example, Float, Int, Op, OptionalFloat,
+                       register_op, same_dtype, shape_error)
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Shared helpers (shapes of per-channel parameters, standardization).
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 def _axis_index(op, axis, ndim, what="axis"):
     """``axis`` as a non-negative index into an ``ndim``-dimensional array."""
     if not -ndim <= axis < ndim:
@@ -55,8 +55,8 @@ def _vector_shapes(op, data_shape, axis, in_shapes, names, allow_one=False):
 
 
 def _moments(data, axes):
-    """Mean and *biased* variance over ``axes``, kept as size-1 dimensions (MXNet divides
-    by N, not N - 1, also for the moving variance)."""
+    """Mean and *biased* variance over ``axes``, kept as size-1 dimensions (MXNet
+    divides by N, not N - 1, also for the moving variance)."""
     mean = data.mean(axis=axes, keepdims=True)
     var = ((data - mean) ** 2).mean(axis=axes, keepdims=True)
     return mean, var
@@ -72,20 +72,34 @@ def _standardize_backward(x_hat, inv_std, x_hat_grad, axes):
                       - x_hat * (x_hat_grad * x_hat).mean(axis=axes, keepdims=True))
 
 
-
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Normalization.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
+class _WithStatistics(Op):
+    """A normalization that also returns the statistics it used: two hidden outputs,
+    shown with ``output_mean_var=True`` (MXNet's names in ``output_names``)."""
+    output_names = ("output", "mean", "var")
+
+    def num_outputs(self, attrs):
+        return 3
+
+    def num_visible_outputs(self, attrs):
+        return 3 if attrs["output_mean_var"] else 1
+
+    def list_outputs(self, attrs):
+        return list(self.output_names[:self.num_visible_outputs(attrs)])
+
+
 @register_op
-class BatchNorm(Op):
+class BatchNorm(_WithStatistics):
     """Batch normalization: standardize each channel, then scale by ``gamma`` and shift
     by ``beta``: ``y = gamma * (x - mean) / sqrt(var + eps) + beta``.
 
     In training (``autograd.record()``) mean and var are the batch's statistics over
     every axis but ``axis`` (the channel axis), and the auxiliary states are updated IN
-    PLACE: ``moving = momentum * moving + (1 - momentum) * batch`` (with the biased batch
-    variance, as MXNet). In prediction, or with ``use_global_stats=True``, the moving
-    statistics are used instead and the op is a per-channel affine map.
+    PLACE: ``moving = momentum * moving + (1 - momentum) * batch`` (with the biased
+    batch variance, as MXNet). In prediction, or with ``use_global_stats=True``, the
+    moving statistics are used instead and the op is a per-channel affine map.
 
     MXNet quirks kept: ``fix_gamma=True`` is the default and means gamma is treated as 1
     and its gradient is zero (Gluon's ``BatchNorm(scale=True)`` passes
@@ -114,15 +128,6 @@ class BatchNorm(Op):
                  Example(shapes=[(4, 3)] + [(3,)] * 4, low=0.2, is_train=True,
                          attrs={"output_mean_var": True}, grad=False,
                          reason="gradients arriving at mean/var outputs are ignored")]
-
-    def num_outputs(self, attrs):
-        return 3
-
-    def num_visible_outputs(self, attrs):
-        return 3 if attrs["output_mean_var"] else 1
-
-    def list_outputs(self, attrs):
-        return ["output", "mean", "var"][:self.num_visible_outputs(attrs)]
 
     def infer_shape(self, in_shapes, *, axis, **attrs):
         data = in_shapes[0]
@@ -181,7 +186,7 @@ class BatchNorm(Op):
 
 
 @register_op
-class LayerNorm(Op):
+class LayerNorm(_WithStatistics):
     """Layer normalization: standardize along ``axis`` (each sample on its own), then
     scale by ``gamma`` and shift by ``beta``, both of shape ``(data.shape[axis],)``.
 
@@ -190,17 +195,9 @@ class LayerNorm(Op):
     gradients arriving at them are ignored, as in MXNet).
     """
     name = "LayerNorm"
+    output_names = ("output", "mean", "std")
     examples = [Example(shapes=[(2, 3, 4), (4,), (4,)]),
                 Example(shapes=[(2, 3, 4), (3,), (3,)], attrs={"axis": 1, "eps": 1e-3})]
-
-    def num_outputs(self, attrs):
-        return 3
-
-    def num_visible_outputs(self, attrs):
-        return 3 if attrs["output_mean_var"] else 1
-
-    def list_outputs(self, attrs):
-        return ["output", "mean", "std"][:self.num_visible_outputs(attrs)]
 
     def infer_shape(self, in_shapes, *, axis, **attrs):
         data = in_shapes[0]
@@ -228,8 +225,8 @@ class LayerNorm(Op):
         other_axes = tuple(index for index in range(data.ndim) if index != axis)
         inv_std = 1 / outputs[2]
         x_hat = (data - outputs[1]) * inv_std
-        data_grad = _standardize_backward(x_hat, inv_std, out_grad * gamma.reshape(view),
-                                          (axis,))
+        data_grad = _standardize_backward(x_hat, inv_std,
+                                          out_grad * gamma.reshape(view), (axis,))
         return [data_grad, (out_grad * x_hat).sum(axis=other_axes),
                 out_grad.sum(axis=other_axes)]
 
@@ -252,8 +249,8 @@ class InstanceNorm(Op):
         if data is None:
             return list(in_shapes), [None]
         if len(data) < 3:
-            raise shape_error(self, f"data must be (batch, channel, spatial...) with at "
-                                    f"least 3 dimensions, got shape {tuple(data)}")
+            raise shape_error(self, "data must be (batch, channel, spatial...) with "
+                                    f"at least 3 dimensions, got shape {tuple(data)}")
         in_shapes = _vector_shapes(self, data, 1, in_shapes, {1: "gamma", 2: "beta"})
         return in_shapes, [tuple(data)]
 
@@ -271,8 +268,8 @@ class InstanceNorm(Op):
         mean, var = _moments(data, spatial)
         inv_std = 1 / xp.sqrt(var + eps)
         x_hat = (data - mean) * inv_std
-        data_grad = _standardize_backward(x_hat, inv_std, out_grad * gamma.reshape(view),
-                                          spatial)
+        data_grad = _standardize_backward(x_hat, inv_std,
+                                          out_grad * gamma.reshape(view), spatial)
         not_channel = (0, *spatial)
         return [data_grad, (out_grad * x_hat).sum(axis=not_channel),
                 out_grad.sum(axis=not_channel)]

@@ -118,13 +118,24 @@ class Pooling(Op):
 
 def _max_pool_grad(xp, canvas, out, out_grad, grad_canvas, kernel, stride):
     """Route each window's gradient to its first maximum, tap by tap (MXNet's rule for
-    ties: one cell gets it all). ``unclaimed`` marks windows whose maximum is not found yet."""
-    unclaimed = xp.ones(out.shape, dtype=bool)
-    for _, source in _taps(kernel, stride, (1,) * len(kernel), out.shape[2:]):
+    ties: one cell gets it all; after a ReLU whole windows of zeros tie).
+    ``unclaimed`` marks windows whose maximum is not found yet."""
+    taps = list(_taps(kernel, stride, (1,) * len(kernel), out.shape[2:]))
+    # windows that do not overlap (kernel <= stride, LeNet's 2x2/2) own their cells, so
+    # each tap can WRITE its share instead of adding a temporary: fewer passes
+    disjoint = all(k <= s for k, s in zip(kernel, stride))
+    unclaimed = None                        # None: every window is still unclaimed
+    for index, (_, source) in enumerate(taps):
         hit = canvas[(Ellipsis,) + source] == out
-        hit &= unclaimed
-        unclaimed ^= hit                    # hit is a subset of unclaimed: remove it
-        grad_canvas[(Ellipsis,) + source] += hit * out_grad
+        if unclaimed is not None:
+            hit &= unclaimed
+        if index < len(taps) - 1:           # the last tap need not update the marks
+            unclaimed = ~hit if unclaimed is None else unclaimed ^ hit
+        target = grad_canvas[(Ellipsis,) + source]
+        if disjoint:
+            xp.multiply(hit, out_grad, out=target)
+        else:
+            target += hit * out_grad
 
 
 def _pool_geometry(op, data, kernel, stride, pad, global_pool, convention):

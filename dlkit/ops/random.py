@@ -1,5 +1,4 @@
-"""Random operators: samplers with scalar parameters (``_random_uniform`` ...) and
-``_shuffle``.
+"""Random operators: samplers such as ``_random_uniform``, and ``_shuffle``.
 
 A sampler has no array inputs: its attributes say what to draw (``low``, ``high``),
 how many (``shape``), where (``ctx``) and as which ``dtype``::

@@ -11,20 +11,23 @@ over the input elements it came from. ``_kept`` puts the reduced axes back as si
 NumPy broadcasting does that spreading.
 
 MXNet quirks kept: there are no 0-d arrays, so reducing every axis gives shape ``(1,)``;
-integer inputs give integer results (``mean`` of int32 truncates); ``argmax`` returns the
-index as a number of the input's dtype (float32 for float32 data).
+integer inputs give integer results (``mean`` of int32 truncates); ``argmax`` returns
+the index as a number of the input's dtype (float32 for float32 data).
 """
+import math
+
 from .registry import (Axis, Bool, Choice, Example, Int, Op, OptionalInt, register_op,
                        same_dtype, shape_error)
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Shared axis and shape helpers.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 def reduce_axes(op, shape, axis, exclude=False):
     """The sorted, non-negative axes that ``axis``/``exclude`` select in ``shape``.
 
-    ``axis=None`` or ``()`` means every axis (MXNet treats the empty tuple the same way).
+    ``axis=None`` or ``()`` means every axis (MXNet treats the empty tuple the same
+    way).
     """
     ndim = len(shape)
     if axis is None or axis == ():
@@ -61,9 +64,9 @@ def _spread(xp, grad, shape, axes):
     return xp.broadcast_to(_kept(grad, shape, axes), shape).copy()
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # sum, mean, max, min, prod, nansum, nanprod.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 class Reduction(Op):
     """Base of the ``axis``/``keepdims``/``exclude`` reductions: subclasses give
     ``reduce(xp, data, axes)`` (keepdims=True) and ``derivative``."""
@@ -84,7 +87,8 @@ class Reduction(Op):
                 exclude: Bool = False):
         axes = reduce_axes(self, data.shape, axis, exclude)
         result = self.reduce(xp, data, axes)
-        # NumPy widens int32 sums to int64 and int means to float64; MXNet keeps the dtype
+        # NumPy widens int32 sums to int64 and int means to float64; MXNet keeps the
+        # dtype
         result = result.astype(data.dtype, copy=False)
         return result.reshape(reduced_shape(data.shape, axes, keepdims))
 
@@ -98,7 +102,7 @@ class Reduction(Op):
 
 @register_op
 class Sum(Reduction):
-    """Sum over ``axis`` (all axes by default). ``exclude=True`` sums over the others."""
+    """Sum over ``axis`` (all axes by default); ``exclude=True``: over the others."""
     name = "sum"
     aliases = ("sum_axis",)
 
@@ -118,17 +122,14 @@ class Mean(Reduction):
         return xp.mean(data, axis=axes, keepdims=True)
 
     def derivative(self, xp, data, out, grad, axes):
-        count = 1
-        for a in axes:
-            count *= data.shape[a]
-        return grad / count
+        return grad / math.prod(data.shape[a] for a in axes)
 
 
 class _Extremum(Reduction):
     """``max``/``min``: the gradient goes to the elements equal to the result.
 
-    MXNet quirk kept: when several elements tie for the extremum, *each* of them receives
-    the full output gradient (it is not split between them).
+    MXNet quirk kept: when several elements tie for the extremum, *each* of them
+    receives the full output gradient (it is not split between them).
     """
     def derivative(self, xp, data, out, grad, axes):
         return grad * (data == out)
@@ -197,9 +198,9 @@ class NanProd(Reduction):
         return xp.where(xp.isnan(data), 0, grad * out / data)
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # argmax, argmin, argmax_channel.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 class _ArgExtremum(Op):
     """Index of the extremum along ``axis`` (of the flattened array if ``axis=None``).
 
@@ -276,16 +277,16 @@ class ArgMaxChannel(Op):
         return [xp.zeros_like(inputs[0])]
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # norm.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 @register_op
 class Norm(Op):
     """The L1 (``ord=1``: sum of ``|x|``) or L2 (``ord=2``: ``sqrt(sum(x**2))``) norm
     over ``axis`` (all elements by default).
 
-    The L2 gradient is ``x / norm``, so an all-zero input gets NaN gradients, as in MXNet.
-    ``out_dtype`` casts the result.
+    The L2 gradient is ``x / norm``, so an all-zero input gets NaN gradients, as in
+    MXNet. ``out_dtype`` casts the result.
     """
     name = "norm"
     examples = [Example(shapes=[(2, 3)]),
@@ -305,8 +306,8 @@ class Norm(Op):
         return list(in_types), [out_dtype or in_types[0]]
 
     def forward(self, xp, data, *, ord: Int = 2, axis: Axis = None,
-                out_dtype: Choice(None, "float16", "float32", "float64", "int32", "int64",
-                                  "int8") = None,
+                out_dtype: Choice(None, "float16", "float32", "float64", "int32",
+                                  "int64", "int8") = None,
                 keepdims: Bool = False):
         axes = reduce_axes(self, data.shape, axis)
         if ord == 1:
@@ -316,10 +317,12 @@ class Norm(Op):
         result = result.astype(out_dtype or data.dtype)
         return result.reshape(reduced_shape(data.shape, axes, keepdims))
 
-    def backward(self, xp, inputs, outputs, out_grads, *, ord, axis, out_dtype, keepdims):
+    def backward(self, xp, inputs, outputs, out_grads, *, ord, axis, out_dtype,
+                 keepdims):
         data = inputs[0]
         axes = reduce_axes(self, data.shape, axis)
-        grad = _spread(xp, out_grads[0], data.shape, axes).astype(data.dtype, copy=False)
+        grad = _spread(xp, out_grads[0], data.shape, axes)
+        grad = grad.astype(data.dtype, copy=False)
         if ord == 1:
             return [grad * xp.sign(data)]
         norm = _kept(outputs[0], data.shape, axes).astype(data.dtype, copy=False)

@@ -2,200 +2,51 @@
 
 An operator is a class with a ``forward`` whose *signature declares everything*:
 
-    def forward(self, xp, data, weight, bias=None, *, num_hidden: Int, no_bias: Bool = False)
-                      |     '------ inputs -------'     '----------- attributes -----------'
-                      '-- NumPy or CuPy
+    def forward(self, xp,                   # xp: NumPy or CuPy
+                data, weight, bias=None,    # inputs: the arrays, by MXNet's names
+                *, num_hidden: Int, no_bias: Bool = False):  # attributes, typed
 
 * positional parameters are the array inputs, with MXNet's input names (a default of
   ``None`` marks an input that may be absent, such as ``bias`` with ``no_bias=True``);
   ``*data`` marks a variadic op (``Concat``) whose inputs are ``arg0, arg1, ...``;
-* keyword-only parameters are the attributes; the annotation is an attribute type that
-  parses Python values *and* MXNet's string form (``"(2, 2)"``, ``"True"``), since Symbol
-  JSON stores attributes as strings.
+* keyword-only parameters are the attributes; the annotation is an attribute type
+  (``attrs.py``) that parses Python values *and* MXNet's string form (``"(2, 2)"``,
+  ``"True"``), since Symbol JSON stores attributes as strings.
 
 ``register_op`` reads that signature once and files the op under its name and aliases.
 Every front end then calls the same methods::
 
-    nd.tanh(x)            -> op.infer_shape, op.forward       (+ a tape node while recording)
+    nd.tanh(x)            -> op.infer_shape, op.forward (+ a tape node while recording)
     sym.tanh(s)           -> a graph node; Symbol.infer_shape calls op.infer_shape
     Executor / Module     -> op.forward in topological order, op.backward in reverse
     autograd.backward     -> op.backward(xp, inputs, outputs, out_grads, **attrs)
 
-Shapes here are tuples with ``None`` for an unknown dimension, or ``None`` for a shape not
-known at all. MXNet's ``0`` for "unknown" is translated at the public boundary.
+Shapes here are tuples with ``None`` for an unknown dimension, or ``None`` for a shape
+not known at all. MXNet's ``0`` for "unknown" is translated at the public boundary.
 """
-import ast
 import inspect
 from dataclasses import dataclass, field
 
-from ..base import MXNetError, dtype_np
+from ..base import MXNetError
+from .attrs import (AttrType, Axis, Bool, Choice, Dtype, Float, Int, Optional,
+                    OptionalBool, OptionalFloat, OptionalInt, Shape, Str)
 
 __all__ = [
     "Op", "register_op", "get_op", "list_ops", "OPS", "Example", "REQUIRED",
-    "Int", "Float", "Bool", "Str", "Shape", "Choice", "Axis", "Dtype", "OptionalInt",
-    "OptionalFloat", "OptionalBool", "Optional", "same_shape", "same_dtype", "first_dtype", "shape_error",
-    "known", "merge_shape", "unbroadcast", "broadcast_shape",
+    "AttrType", "Int", "Float", "Bool", "Str", "Shape", "Choice", "Axis", "Dtype",
+    "OptionalInt", "OptionalFloat", "OptionalBool", "Optional",
+    "same_shape", "same_dtype", "first_dtype", "shape_error", "known", "merge_shape",
+    "unbroadcast", "broadcast_shape",
 ]
 
 OPS = {}          # every name and alias -> the one Op instance
 REQUIRED = inspect.Parameter.empty
 
 
-# ----------------------------------------------------------------------------------------
-# Attribute types: parse Python values and MXNet's strings; format back to MXNet strings.
-# ----------------------------------------------------------------------------------------
-class AttrType:
-    """How one attribute is parsed (``parse``) and written into Symbol JSON (``format``)."""
-    name = "value"
-
-    def parse(self, value):
-        raise NotImplementedError
-
-    def format(self, value):
-        return str(value)
-
-    def __repr__(self):
-        return self.name
-
-
-def _literal(text):
-    """Parse an MXNet attribute string without ``eval``: ``'(2, 2)'``, ``'True'``, ``'1e-3'``."""
-    text = text.strip()
-    if text in ("None", "none"):
-        return None
-    if text in ("true", "false"):
-        return text == "true"
-    if text.startswith("[") and text.endswith("]"):
-        text = "(" + text[1:-1] + ",)" if text[1:-1].strip() else "()"
-    return ast.literal_eval(text)
-
-
-class _Int(AttrType):
-    name = "int"
-
-    def parse(self, value):
-        if isinstance(value, str):
-            value = _literal(value)
-        if isinstance(value, bool) or not float(value).is_integer():
-            raise ValueError(f"expected an integer, got {value!r}")
-        return int(value)
-
-
-class _Float(AttrType):
-    name = "float"
-
-    def parse(self, value):
-        if isinstance(value, str):
-            value = _literal(value)
-        return float(value)
-
-
-class _Bool(AttrType):
-    name = "boolean"
-
-    def parse(self, value):
-        if isinstance(value, str):
-            value = _literal(value.strip().capitalize() if value.strip() in
-                             ("true", "false") else value)
-        if value in (0, 1, True, False):
-            return bool(value)
-        raise ValueError(f"expected True or False, got {value!r}")
-
-
-class _Str(AttrType):
-    name = "string"
-
-    def parse(self, value):
-        return str(value)
-
-
-class _Shape(AttrType):
-    """A tuple of ints such as ``kernel=(3, 3)``; a single int ``3`` becomes ``(3,)``."""
-    name = "shape tuple"
-
-    def parse(self, value):
-        if isinstance(value, str):
-            value = _literal(value)
-        if value is None:
-            return None
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return (int(value),)
-        return tuple(int(v) for v in value)
-
-    def format(self, value):
-        return str(tuple(value)) if value is not None else "None"
-
-
-class _Axis(AttrType):
-    """``axis``: None, one int, or a tuple of ints."""
-    name = "axis (int, tuple of ints or None)"
-
-    def parse(self, value):
-        if isinstance(value, str):
-            value = _literal(value)
-        if value is None or isinstance(value, int):
-            return value
-        value = tuple(int(v) for v in value)
-        return value
-
-    def format(self, value):
-        return "None" if value is None else str(value)
-
-
-class _Dtype(AttrType):
-    name = "dtype"
-
-    def parse(self, value):
-        if value is None or value == "None":
-            return None
-        return dtype_np(value).name
-
-
-class Optional(AttrType):
-    """``None`` or a value of the wrapped type."""
-
-    def __init__(self, inner):
-        self.inner = inner
-        self.name = f"{inner.name} or None"
-
-    def parse(self, value):
-        if value is None or (isinstance(value, str) and value.strip() in ("None", "")):
-            return None
-        return self.inner.parse(value)
-
-
-class Choice(AttrType):
-    """One of a fixed set of strings, such as ``act_type``."""
-
-    def __init__(self, *values):
-        self.values = values
-        self.name = "one of " + ", ".join(repr(v) for v in values)
-
-    def parse(self, value):
-        if value is None and None in self.values:
-            return None
-        value = str(value)
-        if value not in self.values:
-            raise ValueError(f"{value!r} is not valid; valid values are "
-                             + ", ".join(repr(v) for v in self.values if v is not None))
-        return value
-
-
-Int, Float, Bool, Str, Shape, Axis, Dtype = _Int(), _Float(), _Bool(), _Str(), _Shape(), \
-    _Axis(), _Dtype()
-OptionalInt, OptionalFloat, OptionalBool = Optional(Int), Optional(Float), Optional(Bool)
-
-
-def _format_value(value):
-    """MXNet's string form of an attribute value, used when writing Symbol JSON."""
-    if isinstance(value, (list, tuple)):
-        return str(tuple(value))
-    return str(value)
-
-
-# ----------------------------------------------------------------------------------------
-# Examples: what the test sweep runs for every op (gradient check, shape check, nd vs sym).
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
+# Examples: what the test sweep runs for every op (gradient check, shape check, nd vs
+# sym).
+# --------------------------------------------------------------------------------------
 @dataclass
 class Example:
     """One small call of an op, swept by ``tests/test_registry.py``.
@@ -215,9 +66,9 @@ class Example:
     rtol: float = 1e-4
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # The Op base class.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 class Op:
     """Base class of every operator. Subclasses set ``name`` and define ``forward``,
     ``backward``, ``infer_shape`` and (if not all-same) ``infer_type``.
@@ -226,12 +77,14 @@ class Op:
 
     ``name``            MXNet's operator name (``"FullyConnected"``)
     ``aliases``         other names it answers to (``("flatten",)``)
-    ``aux_names``       trailing inputs that are auxiliary states (BatchNorm's moving stats)
-    ``train_aware``     True if forward/backward behave differently in training; they then
-                        receive ``is_train`` as a keyword
+    ``aux_names``       trailing inputs that are auxiliary states (BatchNorm's moving
+                        statistics)
+    ``train_aware``     True if forward/backward behave differently in training; they
+                        then receive ``is_train`` as a keyword
     ``examples``        ``Example`` calls swept by the tests
-    ``is_loss``         True for a loss head (``SoftmaxOutput``): its backward ignores the
-                        head gradient, so ``Executor.backward()`` needs no ``out_grads``
+    ``is_loss``         True for a loss head (``SoftmaxOutput``): its backward ignores
+                        the head gradient, so ``Executor.backward()`` needs no
+                        ``out_grads``
     """
     name = None
     aliases = ()
@@ -299,11 +152,13 @@ class Op:
 
     # ---- shapes and types: overridden per op ----
     def infer_shape(self, in_shapes, **attrs):
-        """Return ``(in_shapes, out_shapes)``, completing unknown input shapes if possible."""
+        """Return ``(in_shapes, out_shapes)``; unknown input shapes are completed if
+        possible."""
         raise NotImplementedError(f"{self.name} has no infer_shape")
 
     def infer_type(self, in_types, **attrs):
-        """Return ``(in_types, out_types)``; default: every array has the first known dtype."""
+        """Return ``(in_types, out_types)``; by default every array gets the first known
+        dtype."""
         return same_dtype(self, in_types, **attrs)
 
     def forward(self, xp, *inputs, **attrs):
@@ -359,9 +214,9 @@ def list_ops():
     return sorted(unique.values(), key=lambda op: op.name)
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Shared shape/type rules.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 def known(shape):
     """True if every dimension of ``shape`` is known."""
     return shape is not None and all(dim is not None for dim in shape)
@@ -401,7 +256,8 @@ def same_shape(op, in_shapes, **attrs):
         except MXNetError:
             described = ", ".join(f"{n} {s}" for n, s in zip(names, in_shapes))
             raise shape_error(op, f"inputs must have the same shape, got {described}; "
-                                  f"use broadcast_* ops to combine different shapes") from None
+                                  "use broadcast_* ops to combine different "
+                                  "shapes") from None
     return [shape] * len(in_shapes), [shape] * op.num_outputs(attrs)
 
 
@@ -412,7 +268,8 @@ def same_dtype(op, in_types, **attrs):
 
 
 def first_dtype(op, in_types, **attrs):
-    """Outputs take the first input's dtype; other inputs keep theirs (labels, indices)."""
+    """Outputs take the first input's dtype; other inputs keep theirs (labels, indices).
+    """
     dtype = in_types[0] if in_types else None
     return list(in_types), [dtype] * op.num_outputs(attrs)
 
@@ -428,7 +285,8 @@ def unbroadcast(xp, grad, shape):
     extra = grad.ndim - len(shape)
     if extra:
         grad = grad.sum(axis=tuple(range(extra)))
-    axes = tuple(axis for axis, dim in enumerate(shape) if dim == 1 and grad.shape[axis] != 1)
+    axes = tuple(axis for axis,
+                 dim in enumerate(shape) if dim == 1 and grad.shape[axis] != 1)
     if axes:
         grad = grad.sum(axis=axes, keepdims=True)
     return grad
@@ -446,7 +304,7 @@ def broadcast_shape(op, in_shapes, **attrs):
         a = lhs[-index] if index <= len(lhs) else 1
         b = rhs[-index] if index <= len(rhs) else 1
         if a != b and 1 not in (a, b):
-            raise shape_error(op, f"shapes {lhs} and {rhs} cannot be broadcast together "
-                                  f"(dimension {-index}: {a} vs {b})")
+            raise shape_error(op, f"shapes {lhs} and {rhs} cannot be broadcast "
+                                  f"together (dimension {-index}: {a} vs {b})")
         result.append(max(a, b) if 0 not in (a, b) else 0)
     return list(in_shapes), [tuple(reversed(result))]

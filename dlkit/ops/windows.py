@@ -8,8 +8,12 @@ The strided view (``as_strided``) costs nothing: every window is another way of 
 the same memory. The backward passes add gradients back where each window was read, one
 vectorised add per kernel position ("col2im"). The attribute checks (``kernel``,
 ``stride``, ``dilate``, ``pad``, ``layout``) are shared here too.
+
+With stride 1 there is a faster view, the "flat" windows: flatten the spatial axes and
+every kernel tap reads ONE contiguous run of cells (see ``_flat_windows``).
 """
 import itertools
+import math
 
 from .registry import shape_error
 
@@ -69,11 +73,70 @@ def _add_windows(canvas, windows, stride, dilate):
     return canvas
 
 
+def _flat_rows(spatial):
+    """How many flat cells one step along each spatial axis moves (row-major order)."""
+    return tuple(math.prod(spatial[axis + 1:]) for axis in range(len(spatial)))
+
+
+def _flat_span(spatial, out_spatial):
+    """Flat cells from the first output position to the last one, both included."""
+    return sum((o - 1) * r for o, r in zip(out_spatial, _flat_rows(spatial))) + 1
+
+
+def _flat_windows(xp, canvas, kernel, dilate, out_spatial):
+    """Stride-1 windows as a view ``(*lead, *kernel, span)`` of the flattened canvas.
+
+    Output position ``o`` starts its window at flat cell ``sum(o_i * row_i)``, and tap
+    ``t`` reads ``sum(t_i * dilate_i * row_i)`` cells further on. So for one tap, all
+    windows of a sample read ONE contiguous run of ``span`` cells. Copying runs of
+    ``span`` cells is several times faster than copying the ``(*out, *kernel)`` view,
+    whose innermost runs are only one output row long. The price: the run also covers
+    the positions between output rows (``o_i >= out_i``), junk columns the caller drops
+    with ``_flat_positions`` (a few percent to ~50% more GEMM work for small images).
+    """
+    ndim = len(kernel)
+    canvas = xp.ascontiguousarray(canvas)
+    rows = _flat_rows(canvas.shape[-ndim:])
+    span = _flat_span(canvas.shape[-ndim:], out_spatial)
+    flat = canvas.reshape(canvas.shape[:-ndim] + (-1,))
+    step = flat.itemsize
+    strides = (flat.strides[:-1] + tuple(d * r * step for d, r in zip(dilate, rows))
+               + (step,))
+    shape = flat.shape[:-1] + tuple(kernel) + (span,)
+    return xp.lib.stride_tricks.as_strided(flat, shape=shape, strides=strides)
+
+
+def _flat_positions(xp, flat, spatial, out_spatial):
+    """The real output positions of a ``(..., span)`` array as a ``(..., *out)`` view.
+
+    ``spatial`` is the canvas shape the flat runs were cut from; the view skips the junk
+    columns between output rows. Reading it crops a result, writing it places values.
+    """
+    step = flat.strides[-1]
+    strides = flat.strides[:-1] + tuple(r * step for r in _flat_rows(spatial))
+    shape = flat.shape[:-1] + tuple(out_spatial)
+    return xp.lib.stride_tricks.as_strided(flat, shape=shape, strides=strides)
+
+
+def _add_flat_windows(flat_canvas, columns, kernel, dilate, spatial):
+    """col2im for ``_flat_windows``: add ``columns`` ``(*lead, *kernel, span)`` back into
+    ``flat_canvas`` ``(*lead, cells)``, one contiguous slice per kernel tap."""
+    rows = _flat_rows(spatial)
+    span = columns.shape[-1]
+    for tap in itertools.product(*(range(k) for k in kernel)):
+        start = sum(t * d * r for t, d, r in zip(tap, dilate, rows))
+        flat_canvas[..., start:start + span] += columns[(Ellipsis,) + tap + (slice(None),)]
+    return flat_canvas
+
+
 def _reduce_windows(windows, combine, ndim):
     """Combine the taps of every window with the ufunc ``combine`` (``maximum``, ``add``)."""
     taps = list(itertools.product(*(range(k) for k in windows.shape[-ndim:])))
-    result = windows[(Ellipsis,) + taps[0]].copy()
-    for tap in taps[1:]:
+    if len(taps) == 1:
+        return windows[(Ellipsis,) + taps[0]].copy()
+    # the first combine allocates the result: no separate copy of the first tap
+    result = combine(windows[(Ellipsis,) + taps[0]], windows[(Ellipsis,) + taps[1]])
+    for tap in taps[2:]:
         combine(result, windows[(Ellipsis,) + tap], out=result)
     return result
 

@@ -1,9 +1,9 @@
 """``mx.sym``: the declarative front end. Build a graph of Symbols, then bind it.
 
-The op functions (``sym.FullyConnected``, ``sym.relu`` ...) are made from the registry by
-``register.public_functions``, from the same entries as ``mx.nd``'s; nothing here defines
-op logic. ``symbol.py`` holds the Symbol class, ``infer.py`` shape/type inference,
-``json.py`` MXNet's JSON format; ``dlkit/executor.py`` runs a bound graph.
+The op functions (``sym.FullyConnected``, ``sym.relu`` ...) are made from the registry
+by ``register.public_functions``, from the same entries as ``mx.nd``'s; nothing here
+defines op logic. ``symbol.py`` holds the Symbol class, ``infer.py`` shape/type
+inference, ``json.py`` MXNet's JSON format; ``dlkit/executor.py`` runs a bound graph.
 """
 import numbers as _numbers
 
@@ -18,7 +18,8 @@ __all__ = ["Symbol", "Variable", "var", "Group", "load", "load_json", "maximum",
 
 
 def _ufunc(lhs, rhs, op_name, hint, scalar_op, scalar_hint, python_op):
-    """MXNet's helper: two Symbols use ``op_name``, a Symbol and a number ``scalar_op``."""
+    """MXNet's helper: two Symbols use ``op_name``; a Symbol and a number use
+    ``scalar_op``."""
     if isinstance(lhs, _numbers.Number) and isinstance(rhs, _numbers.Number):
         return python_op(lhs, rhs)
     if isinstance(rhs, _numbers.Number):
@@ -29,15 +30,16 @@ def _ufunc(lhs, rhs, op_name, hint, scalar_op, scalar_hint, python_op):
 
 
 def maximum(left, right):
-    """Element-wise maximum of Symbols and/or numbers (``_Maximum`` / ``_MaximumScalar``)."""
-    return _ufunc(left, right, "_Maximum", "_maximum", "_MaximumScalar", "_maximumscalar",
-                  max)
+    """Element-wise maximum of Symbols and/or numbers (``_Maximum``,
+    ``_MaximumScalar``)."""
+    return _ufunc(left, right, "_Maximum", "_maximum", "_MaximumScalar",
+                  "_maximumscalar", max)
 
 
 def minimum(left, right):
     """Element-wise minimum of Symbols and/or numbers."""
-    return _ufunc(left, right, "_Minimum", "_minimum", "_MinimumScalar", "_minimumscalar",
-                  min)
+    return _ufunc(left, right, "_Minimum", "_minimum", "_MinimumScalar",
+                  "_minimumscalar", min)
 
 
 def hypot(left, right):

@@ -23,8 +23,8 @@ _GRAD_REQS = ("write", "add", "null")
 
 
 class BindError(MXNetError, ValueError):
-    """A bad argument to ``bind``: an ``MXNetError`` that is also a ``ValueError``, since
-    MXNet raises ``ValueError`` for these."""
+    """A bad argument to ``bind``: an ``MXNetError`` that is also a ``ValueError``,
+    since MXNet raises ``ValueError`` for these."""
 
 
 def _variables(symbol):
@@ -36,7 +36,8 @@ def _variables(symbol):
 
 
 def _as_list(values, nodes, what, required=True):
-    """Arrays in node order from a list or a dict; missing ones None (if not required)."""
+    """Arrays in node order from a list or a dict; missing ones None (if not required).
+    """
     names = [n.name for n in nodes]
     if values is None:
         values = [] if not names or not required else None
@@ -102,7 +103,8 @@ def bind(symbol, ctx, args, args_grad=None, grad_req="write", aux_states=None,
     _check_arrays(arg_arrays, arg_nodes, ctx, "argument")
     _check_arrays(grad_arrays, arg_nodes, ctx, "gradient of")
     _check_arrays(aux_arrays, aux_nodes, ctx, "aux state")
-    given = {id(n): a.shape for n, a in zip(arg_nodes + aux_nodes, arg_arrays + aux_arrays)}
+    given = {id(n): a.shape for n, a in zip(arg_nodes + aux_nodes,
+                                            arg_arrays + aux_arrays)}
     shapes = infer_graph_shapes(nodes, given)
     for node, array, grad in zip(arg_nodes, arg_arrays, grad_arrays):
         if grad is not None and grad.shape != array.shape:
@@ -111,7 +113,8 @@ def bind(symbol, ctx, args, args_grad=None, grad_req="write", aux_states=None,
     return Executor(symbol, ctx, arg_arrays, grad_arrays, reqs, aux_arrays, shapes)
 
 
-def simple_bind(symbol, ctx, grad_req, type_dict, shared_arg_names, shared_exec, shapes):
+def simple_bind(symbol, ctx, grad_req, type_dict, shared_arg_names, shared_exec,
+                shapes):
     """``Symbol.simple_bind``: infer shapes, infer types, allocate zeros, bind."""
     ctx = Context(ctx) if ctx is not None else current_context()
     nodes, arg_nodes, aux_nodes = _variables(symbol)
@@ -131,7 +134,8 @@ def simple_bind(symbol, ctx, grad_req, type_dict, shared_arg_names, shared_exec,
         shape = inferred[(id(node), 0)]
         dtype = types.get((id(node), 0)) or "float32"
         reused = shared.get((kind, node.name))
-        if reused is not None and reused.shape == shape and reused.dtype == _np_type(dtype):
+        same_dtype = reused is not None and reused.dtype == _np_type(dtype)
+        if same_dtype and reused.shape == shape:
             return reused
         return zeros(shape, ctx, dtype)
 
@@ -205,8 +209,8 @@ def eval_imperative(symbol, ctx, aux_states, kwargs):
     values = {}
     for node in arg_nodes:
         if node.name not in kwargs:
-            raise MXNetError(f"eval_imperative: argument {node.name!r} is missing; give "
-                             f"arrays for {[n.name for n in arg_nodes]}")
+            raise MXNetError(f"eval_imperative: argument {node.name!r} is missing; "
+                             f"give arrays for {[n.name for n in arg_nodes]}")
         values[(id(node), 0)] = kwargs[node.name]
     aux_values = _as_list(aux_states, aux_nodes, "aux_states", required=False) \
         if aux_states is not None else [None] * len(aux_nodes)
@@ -256,8 +260,8 @@ def reshape(executor, partial_shaping, allow_up_sizing, kwargs):
         if shape == array.shape:
             return array
         if node.name not in kwargs and not partial_shaping:
-            raise MXNetError(f"Executor.reshape: {kind} {node.name!r} changes shape from "
-                             f"{array.shape} to {shape} but was not given; pass "
+            raise MXNetError(f"Executor.reshape: {kind} {node.name!r} changes shape "
+                             f"from {array.shape} to {shape} but was not given; pass "
                              "partial_shaping=True to allow it")
         size = 1
         for dim in shape:
@@ -270,8 +274,11 @@ def reshape(executor, partial_shaping, allow_up_sizing, kwargs):
             return zeros(shape, array.context, array.dtype)
         return NDArray(array._data.reshape(-1)[:size].reshape(shape), array.context)
 
-    arg_arrays = [resized(n, a, "argument") for n, a in zip(arg_nodes, executor.arg_arrays)]
-    grad_arrays = [resized(n, g, "argument") for n, g in zip(arg_nodes, executor.grad_arrays)]
-    aux_arrays = [resized(n, a, "aux state") for n, a in zip(aux_nodes, executor.aux_arrays)]
+    arg_arrays = [resized(n, a, "argument") for n, a in zip(arg_nodes,
+                                                            executor.arg_arrays)]
+    grad_arrays = [resized(n, g, "argument") for n, g in zip(arg_nodes,
+                                                             executor.grad_arrays)]
+    aux_arrays = [resized(n, a, "aux state") for n, a in zip(aux_nodes,
+                                                             executor.aux_arrays)]
     return Executor(symbol, executor._ctx, arg_arrays, grad_arrays, executor._grad_reqs,
                     aux_arrays, shapes)

@@ -1,10 +1,11 @@
-"""Making symbols: ``Variable``, ``Group`` and ``create``, where every ``mx.sym.X`` ends.
+"""Making symbols: ``Variable``, ``Group`` and ``create``, where ``mx.sym.X`` ends.
 
 ``create`` adds one node calling a registered op. It splits the call into inputs and
 attributes the way MXNet does, names the node (``fullyconnected0`` from the name
-manager, or ``name=``), keeps the attributes as the strings Symbol JSON stores, and turns
-every input that was not given into a variable named ``<node>_<input>`` (``fc1_weight``;
-BatchNorm's moving statistics become auxiliary states with MXNet's initializers).
+manager, or ``name=``), keeps the attributes as the strings Symbol JSON stores, and
+turns every input that was not given into a variable named ``<node>_<input>``
+(``fc1_weight``; BatchNorm's moving statistics become auxiliary states with MXNet's
+initializers).
 """
 from .. import attribute, name as _name
 from ..base import DTYPE_NAME_TO_ID, MXNetError, dtype_name
@@ -72,7 +73,7 @@ def Group(symbols):
 
 
 def create(op, hint, args, kwargs, name=None, attr=None):
-    """Add one node calling ``op`` and return its outputs (every ``mx.sym.X`` ends here).
+    """Add one node calling ``op``; return its outputs (every ``mx.sym.X`` ends here).
 
     Positional Symbols are inputs in order; other positional values are attributes in
     declaration order (``mx.sym.sum(x, 1)`` is ``axis=1``); keyword Symbols are inputs

@@ -80,7 +80,8 @@ def topological_nodes(entries):
 
 
 def auxiliary_nodes(nodes):
-    """Ids of the variables that feed an auxiliary-state input (BatchNorm's moving stats)."""
+    """Ids of the variables that feed an auxiliary-state input (BatchNorm's moving
+    statistics)."""
     aux = set()
     for node in nodes:
         if node.op is None or not node.op.aux_names:
@@ -97,8 +98,10 @@ def stored_key(key):
 
 
 def attr_text(op, key, value):
-    """The string MXNet writes for an attribute value: ``str(value)``, dtypes by name."""
-    if op is not None and key in op.attrs and op.attrs[key][0] is Dtype and value is not None:
+    """The string MXNet writes for an attribute value: ``str(value)``, a dtype by name.
+    """
+    is_dtype = op is not None and key in op.attrs and op.attrs[key][0] is Dtype
+    if is_dtype and value is not None:
         try:
             return Dtype.parse(value)
         except MXNetError:

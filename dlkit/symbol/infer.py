@@ -1,11 +1,12 @@
-"""Shape and type inference over a Symbol's graph: ask each op, node by node, until stable.
+"""Shape and type inference over a Symbol's graph: ask each op until nothing changes.
 
 Every graph output ("entry") starts unknown, except the variables whose shapes you give
 (or that carry a ``shape=``). Each pass walks the nodes in order and calls the op's own
 ``infer_shape(in_shapes, **params)``, which may complete unknown inputs (a weight shape
 from ``num_hidden``) as well as outputs::
 
-    data (5, 20) --> [fc1] --> (5, 128) --> [fc2] --> (5, 10) --> [softmax] <-- label (5,)
+    data (5, 20) --> [fc1] --> (5, 128) --> [fc2] --> (5, 10) --> [softmax] <-- label
+    (5,)
                       ^                       ^
           fc1_weight (128, 20)       fc2_weight (10, 128)
 
@@ -13,8 +14,8 @@ Passes repeat until nothing changes, so knowledge also flows backwards (an eleme
 op passes a known output shape to its unknown inputs). A conflict raises an MXNetError
 naming the node, its op, the input and both shapes.
 
-Inside dlkit an unknown dimension is ``None``; the public results use MXNet's ``0`` for an
-unknown dimension and ``()`` for an unknown shape.
+Inside dlkit an unknown dimension is ``None``; the public results use MXNet's ``0`` for
+an unknown dimension and ``()`` for an unknown shape.
 """
 import warnings
 
@@ -28,9 +29,9 @@ __all__ = ["infer_shape", "infer_type", "infer_graph_shapes", "infer_graph_types
            "from_public_shape", "to_public_shape"]
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Public boundary: MXNet's 0 <-> dlkit's None.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 def from_public_shape(shape):
     """``(0, 20)`` -> ``(None, 20)``; ``()`` or None -> None (MXNet: unknown)."""
     if shape is None or len(tuple(shape)) == 0:
@@ -49,7 +50,8 @@ def _variable_shape(node):
     text = node.attrs.get("__shape__")
     if text is None:
         return None
-    return from_public_shape(tuple(int(d) for d in text.strip("()[] ").split(",") if d.strip()))
+    return from_public_shape(tuple(int(d) for d in text.strip("()[] ").split(",")
+                                   if d.strip()))
 
 
 def _variable_type(node):
@@ -57,9 +59,9 @@ def _variable_type(node):
     return None if text is None else DTYPE_ID_TO_NAME[int(text)]
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # The generic pass (shapes and types share it).
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 def _given_by_node(nodes, symbol, args, kwargs, what, convert):
     """``{id(variable node): value}`` from positional (list order) or keyword values."""
     if args and kwargs:
@@ -70,8 +72,8 @@ def _given_by_node(nodes, symbol, args, kwargs, what, convert):
     given = {}
     if args:
         if len(args) > len(arguments):
-            raise MXNetError(f"infer_{what}: got {len(args)} positional {what}s but the "
-                             f"symbol has {len(arguments)} arguments "
+            raise MXNetError(f"infer_{what}: got {len(args)} positional {what}s but "
+                             f"the symbol has {len(arguments)} arguments "
                              f"{[n.name for n in arguments]}")
         for node, value in zip(arguments, args):
             given[id(node)] = convert(value)
@@ -80,8 +82,9 @@ def _given_by_node(nodes, symbol, args, kwargs, what, convert):
     for key, value in kwargs.items():
         matches = [n for n in variables if n.name == key]
         if not matches:
-            raise MXNetError(f"infer_{what}: keyword argument {key!r} is not an input of "
-                             f"the symbol; its inputs are {[n.name for n in variables]}")
+            raise MXNetError(f"infer_{what}: keyword argument {key!r} is not an input "
+                             "of the symbol; its inputs are "
+                             f"{[n.name for n in variables]}")
         for node in matches:
             given[id(node)] = convert(value)
     return given
@@ -114,7 +117,8 @@ def _run_pass(nodes, start, ask_op, merge, is_elementwise, what):
         for node in nodes:
             if node.op is None:
                 continue
-            changed |= _visit(node, values, ask_op, merge, is_elementwise, what, duplicates)
+            changed |= _visit(node, values, ask_op, merge, is_elementwise, what,
+                              duplicates)
         if not changed:
             break
     return values
@@ -139,8 +143,8 @@ def _visit(node, values, ask_op, merge, is_elementwise, what, duplicates):
     names = node.input_names()
     for position, (src, index) in enumerate(node.inputs):
         label = f"input {names[position] if position < len(names) else position}"
-        changed |= _update(values, (id(src), index), new_in[position], merge, where, label,
-                           duplicates)
+        changed |= _update(values, (id(src), index), new_in[position], merge, where,
+                           label, duplicates)
     for index in range(min(out_count, len(new_out))):
         changed |= _update(values, (id(node), index), new_out[index], merge, where,
                            f"output {index}", duplicates)
@@ -152,7 +156,8 @@ def _update(values, key, new, merge, where, label, duplicates):
     try:
         merged = merge(old, new)
     except ValueError:
-        raise MXNetError(f"{where}: {label} expected {new}, got {old}{duplicates}") from None
+        raise MXNetError(f"{where}: {label} expected {new}, "
+                         f"got {old}{duplicates}") from None
     if merged != old:
         values[key] = merged
         return True
@@ -168,22 +173,24 @@ def _duplicate_names(nodes):
             "them the same value. Give each Variable a unique name)")
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Shapes.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 def _elementwise_shape(op):
     return getattr(type(op).infer_shape, "__func__", type(op).infer_shape) is same_shape
 
 
 def infer_graph_shapes(nodes, given):
-    """``{(id(node), index): shape}`` for every entry, from ``{id(variable): shape}``."""
+    """``{(id(node), index): shape}`` for every entry, from ``{id(variable): shape}``.
+    """
     start = {}
     for node in nodes:
         if node.op is None:
             shape = _merge_or_raise(node, _variable_shape(node), given.get(id(node)))
             start[(id(node), 0)] = shape
-    return _run_pass(nodes, start, lambda op, shapes, params: op.infer_shape(shapes, **params),
-                     _merge_shapes, _elementwise_shape, "shape")
+    def ask(op, shapes, params):
+        return op.infer_shape(shapes, **params)
+    return _run_pass(nodes, start, ask, _merge_shapes, _elementwise_shape, "shape")
 
 
 def _merge_or_raise(node, declared, given):
@@ -223,26 +230,29 @@ def _report(nodes, symbol, values, partial, is_known, public, what, note):
             [public(v) for v in aux_values])
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Types.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 def _elementwise_type(op):
     method = getattr(type(op).infer_type, "__func__", type(op).infer_type)
     return method is same_dtype or method is Op.infer_type
 
 
 def infer_graph_types(nodes, given):
-    """``{(id(node), index): dtype name}`` for every entry, from ``{id(variable): name}``."""
+    """``{(id(node), index): dtype name}`` for every entry, from
+    ``{id(variable): name}``."""
     start = {}
     for node in nodes:
         if node.op is None:
             start[(id(node), 0)] = given.get(id(node)) or _variable_type(node)
-    return _run_pass(nodes, start, lambda op, types, params: op.infer_type(types, **params),
-                     _merge_types, _elementwise_type, "type")
+    def ask(op, types, params):
+        return op.infer_type(types, **params)
+    return _run_pass(nodes, start, ask, _merge_types, _elementwise_type, "type")
 
 
 def infer_type(symbol, args, kwargs, partial):
-    """``Symbol.infer_type``: results are NumPy types (``numpy.float32``) as in MXNet."""
+    """``Symbol.infer_type``: results are NumPy types (``numpy.float32``), as in MXNet.
+    """
     nodes = topological_nodes(symbol._outputs)
     given = _given_by_node(nodes, symbol, args, kwargs, "type",
                            lambda t: None if t is None else dtype_name(t))

@@ -11,8 +11,8 @@
 An input is ``[node index, output index, version]``; MXNet writes version 1 for a
 variable used as an auxiliary state (it is mutated). Attributes are the strings the user
 gave, never defaults. Loading never evaluates them: each op parses its own attributes
-with the registry's attribute types. Files from older MXNet (``"param"``/``"attr"`` keys,
-two-element inputs) load too.
+with the registry's attribute types. Files from older MXNet (``"param"``/``"attr"``
+keys, two-element inputs) load too.
 """
 import json
 
@@ -26,9 +26,9 @@ __all__ = ["tojson", "load_json", "load"]
 MXNET_VERSION = 10901
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Writing, in dmlc's JSONWriter layout (2-space indent, ", " + newline between items).
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 def _string(text):
     return json.dumps(text)
 
@@ -38,7 +38,8 @@ def _attrs_text(attrs, indent):
     if len(items) == 1:
         return "{" + items[0] + "}"
     inner = " " * (indent + 2)
-    return "{\n" + ", \n".join(inner + item for item in items) + "\n" + " " * indent + "}"
+    return "{\n" + ", \n".join(inner + item
+                               for item in items) + "\n" + " " * indent + "}"
 
 
 def _list_text(items, indent):
@@ -46,11 +47,13 @@ def _list_text(items, indent):
     if len(items) <= 10:
         return "[" + ", ".join(items) + "]"
     inner = " " * (indent + 2)
-    return "[\n" + ", \n".join(inner + item for item in items) + "\n" + " " * indent + "]"
+    return "[\n" + ", \n".join(inner + item
+                               for item in items) + "\n" + " " * indent + "]"
 
 
 def _entries_text(entries, indent):
-    return _list_text(["[" + ", ".join(str(v) for v in e) + "]" for e in entries], indent)
+    return _list_text(["[" + ", ".join(str(v) for v in e) + "]" for e in entries],
+                      indent)
 
 
 def tojson(symbol):
@@ -64,7 +67,8 @@ def tojson(symbol):
                  f'"name": {_string(node.name)}']
         if node.attrs:
             lines.append(f'"attrs": {_attrs_text(node.attrs, 6)}')
-        entries = [[index[id(src)], i, 1 if id(src) in aux else 0] for src, i in node.inputs]
+        entries = [[index[id(src)], i, 1 if id(src) in aux else 0] for src,
+                   i in node.inputs]
         lines.append(f'"inputs": {_entries_text(entries, 6)}')
         node_texts.append("    {\n" + ", \n".join("      " + line for line in lines)
                           + "\n    }")
@@ -79,9 +83,9 @@ def tojson(symbol):
     return "{\n" + ", \n".join("  " + part for part in parts) + "\n}"
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Reading.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 def _fail(message):
     raise MXNetError(f"load_json: {message}")
 
@@ -126,8 +130,8 @@ def _make_node(record, position, nodes):
         _fail(f"node {name!r}: {error}")
     expected = node.input_names()
     if len(inputs) != len(expected):
-        _fail(f"node {name!r} ({op_name}) has {len(inputs)} inputs but the operator with "
-              f"these attributes takes {len(expected)}: {expected}")
+        _fail(f"node {name!r} ({op_name}) has {len(inputs)} inputs but the operator "
+              f"with these attributes takes {len(expected)}: {expected}")
     return node
 
 

@@ -1,4 +1,4 @@
-"""Make one ``mx.sym`` function per registered op, from the same registry entry as ``mx.nd``.
+"""One ``mx.sym`` function per registered op, from the registry entry ``mx.nd`` uses.
 
 ``sym.FullyConnected`` is built here from the ``FullyConnected`` op exactly as
 ``nd.FullyConnected`` is built in ``ndarray/register.py`` (same signature and docstring,

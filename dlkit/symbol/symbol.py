@@ -1,4 +1,4 @@
-"""Symbol: a description of a computation, built first and run later (MXNet's ``mx.sym``).
+"""Symbol: a description of a computation, built first and run later (``mx.sym``).
 
 Calling ``mx.sym.FullyConnected(data, num_hidden=128, name="fc1")`` computes nothing: it
 adds a node to a graph and returns a ``Symbol`` naming that node's outputs. Missing
@@ -10,8 +10,8 @@ parameter inputs become variables named after the node (``fc1_weight``, ``fc1_bi
                                                              activation0_output
 
 Lifecycle: build (``Variable``, op functions, ``+``) -> inspect (``list_arguments``,
-``infer_shape``, ``tojson``) -> ``bind``/``simple_bind`` to an ``Executor`` that runs the
-graph with the same registered ops ``mx.nd`` uses.
+``infer_shape``, ``tojson``) -> ``bind``/``simple_bind`` to an ``Executor`` that runs
+the graph with the same registered ops ``mx.nd`` uses.
 
 Nodes and graph walks live in ``graph.py``; node creation in ``create.py``; shape/type
 passes in ``infer.py``; JSON in ``json.py``; binding in ``bind.py`` and
@@ -53,7 +53,8 @@ class Symbol:
         return topological_nodes(self._outputs)
 
     def list_arguments(self):
-        """Names of the input variables that are not auxiliary states, in graph order."""
+        """Names of the input variables that are not auxiliary states, in graph order.
+        """
         nodes = self._nodes()
         aux = auxiliary_nodes(nodes)
         return [n.name for n in nodes if n.op is None and id(n) not in aux]
@@ -73,7 +74,8 @@ class Symbol:
         return [node.output_name(index) for node, index in self._outputs]
 
     def get_internals(self):
-        """A group of every node's visible outputs, so ``internals['fc1_output']`` works."""
+        """A group of every node's visible outputs, so ``internals['fc1_output']``
+        works."""
         entries = []
         for node in self._nodes():
             entries.extend((node, i) for i in range(node.num_visible_outputs()))
@@ -91,7 +93,8 @@ class Symbol:
         return (self[index] for index in range(len(self._outputs)))
 
     def __getitem__(self, index):
-        """Output ``index`` (an int, a slice, or an output name such as ``'fc1_output'``)."""
+        """Output ``index``: an int, a slice, or an output name such as
+        ``'fc1_output'``."""
         if isinstance(index, str):
             names = self.list_outputs()
             matches = [i for i, n in enumerate(names) if n == index]
@@ -102,12 +105,13 @@ class Symbol:
         if isinstance(index, slice):
             return Symbol(self._outputs[index])
         if not -len(self._outputs) <= index < len(self._outputs):
-            raise IndexError(f"Symbol has {len(self._outputs)} outputs, index {index} is "
-                             "out of range")
+            raise IndexError(f"Symbol has {len(self._outputs)} outputs, index {index} "
+                             "is out of range")
         return Symbol([self._outputs[index]])
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        """Notebook display: plain text (MXNet's repr) plus the graph as SVG (see widgets/display.py)."""
+        """Notebook display: plain text (MXNet's repr) plus the graph as SVG (see
+        widgets/display.py)."""
         from ..widgets.display import symbol_mimebundle
         return symbol_mimebundle(self)
 
@@ -147,8 +151,8 @@ class Symbol:
     def _single_node(self, method):
         nodes = {id(n): n for n, _ in self._outputs}
         if len(nodes) != 1:
-            raise MXNetError(f"Symbol.{method}: only a single-node symbol has attributes; "
-                             f"this one groups {len(nodes)} nodes")
+            raise MXNetError(f"Symbol.{method}: only a single-node symbol has "
+                             f"attributes; this one groups {len(nodes)} nodes")
         return self._outputs[0][0]
 
     # ---- copying and composing ----
@@ -159,7 +163,8 @@ class Symbol:
         return self._clone({})
 
     def _clone(self, replace):
-        """A new graph with fresh nodes; variables named in ``replace`` are substituted."""
+        """A new graph with fresh nodes; variables named in ``replace`` are substituted.
+        """
         mapping = {}
         for node in self._nodes():
             if node.op is None and node.name in replace:
@@ -253,11 +258,12 @@ class Symbol:
                           "_greater_equal_scalar", "_greater_equal_scalar")
 
     def __lt__(self, other):
-        return self._math(other, "_lesser", "_lesser", "_lesser_scalar", "_lesser_scalar")
+        return self._math(other, "_lesser", "_lesser", "_lesser_scalar",
+                          "_lesser_scalar")
 
     def __le__(self, other):
-        return self._math(other, "_lesser_equal", "_lesser_equal", "_lesser_equal_scalar",
-                          "_lesser_equal_scalar")
+        return self._math(other, "_lesser_equal", "_lesser_equal",
+                          "_lesser_equal_scalar", "_lesser_equal_scalar")
 
     __hash__ = object.__hash__
 
@@ -274,7 +280,8 @@ class Symbol:
 
     def transpose(self, *axes, **kwargs):
         if axes:
-            kwargs["axes"] = tuple(axes[0]) if isinstance(axes[0], (list, tuple)) else axes
+            kwargs["axes"] = tuple(axes[0]) if isinstance(axes[0], (list,
+                                                                    tuple)) else axes
         return apply_op("transpose", "transpose", [self], **kwargs)
 
     def sum(self, *args, **kwargs):
@@ -288,7 +295,9 @@ class Symbol:
 
     # ---- the other halves, defined in their own modules ----
     def infer_shape(self, *args, **kwargs):
-        """``(arg_shapes, out_shapes, aux_shapes)`` from some known shapes (see infer.py)."""
+        """``(arg_shapes, out_shapes, aux_shapes)`` from some known shapes (see
+        infer.py).
+        """
         from .infer import infer_shape
         return infer_shape(self, args, kwargs, partial=False)
 
@@ -330,10 +339,11 @@ class Symbol:
     def simple_bind(self, ctx, grad_req="write", type_dict=None, stype_dict=None,
                     group2ctx=None, shared_arg_names=None, shared_exec=None,
                     shared_buffer=None, **kwargs):
-        """An ``Executor`` with arrays allocated from inferred shapes (see executor.py)."""
+        """An ``Executor`` with arrays allocated from inferred shapes (see executor.py).
+        """
         from .bind import simple_bind
-        return simple_bind(self, ctx, grad_req, type_dict, shared_arg_names, shared_exec,
-                           kwargs)
+        return simple_bind(self, ctx, grad_req, type_dict, shared_arg_names,
+                           shared_exec, kwargs)
 
     def eval(self, ctx=None, **kwargs):
         """Bind ``kwargs`` as arguments, run forward, return the outputs (a list)."""
@@ -363,6 +373,7 @@ def _copied_entry(mapping, entry):
 
 
 def apply_op(op_name, hint, args, **kwargs):
-    """Add a node calling the op ``op_name``: how ``a + b`` and the fluent methods build."""
+    """Add a node calling the op ``op_name``: how ``a + b`` and the fluent methods
+    build."""
     from .create import create
     return create(get_op(op_name), hint, list(args), kwargs)

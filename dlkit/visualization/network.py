@@ -63,13 +63,26 @@ def op_label_and_color(op, name, attrs):
     return name, PALETTE[7]
 
 
-def as_symbol(graph, input_name="data"):
-    """``graph`` itself if it is a Symbol; a Gluon block traced on ``sym.var(input_name)``."""
+def as_symbol(graph, input_names=None):
+    """``graph`` itself if it is a Symbol; a Gluon block traced on symbolic inputs.
+
+    A block (hybridized or not) is called on ``sym.var(name)`` for each name in
+    ``input_names`` (the keys of the ``shape`` dict the caller was given), ``data``
+    when there are none, the way ``HybridBlock.export`` names one input. Its output
+    is the network's Symbol (a ``Group`` when the block returns several).
+    """
     if hasattr(graph, "tojson"):
         return graph
     if hasattr(graph, "collect_params"):
         from .. import symbol
-        result = graph(symbol.var(input_name))
+        names = list(input_names or ["data"])
+        try:
+            result = graph(*[symbol.var(name) for name in names])
+        except TypeError as error:
+            raise TypeError(f"could not trace {type(graph).__name__} on the symbolic "
+                            f"inputs {names}: {error}. A block with several inputs needs "
+                            "one shape per input, in order: shape={'data0': ..., "
+                            "'data1': ...}") from error
         if isinstance(result, (list, tuple)):
             result = symbol.Group(list(result))
         return result
@@ -168,7 +181,8 @@ def plot_network(symbol, title="plot", save_format="pdf", shape=None, dtype=None
     Parameters
     ----------
     symbol : Symbol or gluon.HybridBlock
-        The network; a block is traced by calling it on ``mx.sym.var('data')``.
+        The network; a block (hybridized or not) is traced by calling it on
+        ``mx.sym.var(name)`` for each input name in ``shape`` (``'data'`` without it).
     title : str
         Graph name (the DOT ``digraph`` name and the rendered file's name).
     save_format : str
@@ -197,5 +211,6 @@ def plot_network(symbol, title="plot", save_format="pdf", shape=None, dtype=None
     """
     if shape is not None and not isinstance(shape, dict):
         raise TypeError(f"shape must be a dict of input name to shape, got {shape!r}")
-    spec = network_spec(as_symbol(symbol), title, shape, dtype, node_attrs, hide_weights)
+    spec = network_spec(as_symbol(symbol, shape), title, shape, dtype, node_attrs,
+                        hide_weights)
     return make_graph(spec, save_format)

@@ -79,7 +79,8 @@ def print_summary(symbol, shape=None, line_length=120, positions=[.44, .64, .74,
     Parameters
     ----------
     symbol : Symbol or gluon.HybridBlock
-        The network (a block is traced on ``mx.sym.var('data')``).
+        The network; a block is traced on ``mx.sym.var(name)`` for each name in
+        ``shape`` (``'data'`` without it).
     shape : dict of str to tuple, optional
         Input shapes; without them shapes and BatchNorm/layer-input counts are left empty.
     line_length : int
@@ -94,7 +95,7 @@ def print_summary(symbol, shape=None, line_length=120, positions=[.44, .64, .74,
 
     Differs from MXNet: also accepts a Gluon HybridBlock.
     """
-    symbol = as_symbol(symbol)
+    symbol = as_symbol(symbol, shape)
     if shape is not None and not isinstance(shape, dict):
         raise TypeError(f"shape must be a dict of input name to shape, got {shape!r}")
     shapes, _ = shape_dicts(symbol, shape)

@@ -7,7 +7,12 @@ Gluon loop with ``dash.update(epoch=, batch=, metrics={...}, samples=)``.
 Drawing: one matplotlib figure per metric (train and validation curves), rendered to
 PNG with the Agg backend and pushed into a display handle, so the picture is replaced in
 place (no ``clear_output`` on your cell, no flicker) and the last frame stays in the
-saved notebook as a static image. Redraws are throttled (``redraw_interval`` seconds).
+saved notebook as a static image. Redraws are throttled twice over: at most one every
+``redraw_interval`` seconds (the end of an epoch and a validation result may come
+sooner), and never so often that drawing takes more than ``MAX_DRAW_SHARE`` (3 %) of
+the time: after a redraw that took d seconds the next waits at least d * 97 / 3.
+A slow machine therefore redraws less often instead of training slower
+(benchmarks/dashboard_overhead.py measures it).
 Outside a notebook the dashboard prints one text line per redraw instead.
 
 Stopping. MXNet's ``fit`` has no stop hook, so Stop works in two steps::
@@ -25,6 +30,8 @@ import time
 from ._common import StaticDisplay, in_notebook, ipywidgets_or_none
 
 __all__ = ["TrainingDashboard", "StopTraining"]
+
+MAX_DRAW_SHARE = 0.03  # the largest share of training time spent redrawing (issue 6: 5 %)
 
 
 class StopTraining(Exception):
@@ -71,7 +78,8 @@ class TrainingDashboard(StaticDisplay):
     batches_per_epoch : int, optional
         For the progress bar (learned after the first epoch when not given).
     redraw_interval : float
-        Minimum seconds between two redraws.
+        Minimum seconds between two redraws during an epoch (longer when drawing is
+        slow, see ``MAX_DRAW_SHARE``).
     display : bool or None
         Show the live view now (default: only inside a notebook).
     """
@@ -87,7 +95,8 @@ class TrainingDashboard(StaticDisplay):
         self.batch = 0
         self.samples = 0
         self.start_time = None
-        self.last_draw = 0.0
+        self.last_draw = 0.0  # when the last redraw ended (time.monotonic)
+        self.draw_seconds = 0.0  # how long it took
         self.redraws = 0
         self._figures = {}
         self._handles = None
@@ -110,8 +119,15 @@ class TrainingDashboard(StaticDisplay):
         for name, value in (metrics or {}).items():
             curves = self.history.setdefault(name, {"train": [], "validation": []})
             curves[kind].append((step, float(value)))
-        if validation or now - self.last_draw >= self.redraw_interval:
+        if self.redraw_due(now, end_of_epoch=validation):
             self.redraw()
+
+    def redraw_due(self, now, end_of_epoch=False):
+        """Whether a redraw is due at ``now`` (see the module docstring on throttling)."""
+        waited = now - self.last_draw
+        if waited < self.draw_seconds * (1 - MAX_DRAW_SHARE) / MAX_DRAW_SHARE:
+            return False
+        return end_of_epoch or waited >= self.redraw_interval
 
     def _step(self, epoch, batch):
         """Position on the x axis: epochs, fractional within an epoch when its size is known."""
@@ -135,7 +151,8 @@ class TrainingDashboard(StaticDisplay):
         """Learns the epoch length and redraws; fits ``Module.fit(epoch_end_callback=)``."""
         if self.batches_per_epoch is None and epoch == 0:
             self.batches_per_epoch = self.batch + 1
-        self.redraw()
+        if self.redraw_due(time.monotonic(), end_of_epoch=True):
+            self.redraw()
 
     def eval_end_callback(self, param):
         """Validation metrics; fits ``Module.fit(eval_end_callback=)``."""
@@ -243,19 +260,23 @@ class TrainingDashboard(StaticDisplay):
 
     def redraw(self):
         """Refresh the live view now (or print a text line outside a notebook)."""
-        self.last_draw = time.monotonic()
+        start = time.monotonic()
         self.redraws += 1
-        if not self.live:
+        if self.live:
+            self._draw()
+        else:
             print(self.status_line(), file=sys.stdout)
-            return
+        self.last_draw = time.monotonic()
+        if self.redraws > 1:  # the first one also imports matplotlib and builds figures
+            self.draw_seconds = self.last_draw - start
+
+    def _draw(self):
+        """Render every metric's figure and replace the previous frame in place."""
         from IPython.display import HTML, Image
         status = HTML(f"<pre>{self.status_line()}</pre>")
         pictures = [Image(data=self.png(name), format="png") for name in self.history]
         if self._handles is None:
-            from IPython.display import display
-            display(self.ui)
-            self._handles = [display(status, display_id=True)]
-            self._handles += [display(p, display_id=True) for p in pictures]
+            self._show_first_frame(status, pictures)
             return
         self._handles[0].update(status)
         for index, picture in enumerate(pictures):
@@ -264,6 +285,23 @@ class TrainingDashboard(StaticDisplay):
             else:
                 from IPython.display import display
                 self._handles.append(display(picture, display_id=True))
+
+    def _show_first_frame(self, status, pictures):
+        """Display the Stop button, the status line and the figures; keep their handles.
+
+        Without an IPython shell there are no display handles (``display`` just prints),
+        so the dashboard switches to its text lines.
+        """
+        from IPython import get_ipython
+        from IPython.display import display
+        if get_ipython() is None:
+            self.live = False
+            print(self.status_line(), file=sys.stdout)
+            return
+        if self.ui is not None:
+            display(self.ui)
+        self._handles = [display(status, display_id=True)]
+        self._handles += [display(p, display_id=True) for p in pictures]
 
     def _build_ui(self):
         widgets = ipywidgets_or_none()

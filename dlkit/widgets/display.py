@@ -5,59 +5,19 @@ here, with one line each, so this module (and everything it needs) is imported o
 when a notebook actually shows an object::
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        from ..widgets.display import ndarray_mimebundle
-        return ndarray_mimebundle(self)
+        from ..widgets.display import symbol_mimebundle
+        return symbol_mimebundle(self)
 
-Every bundle has a ``text/plain`` part (the object's ``repr``) and HTML or SVG; no
+The NDArray's display lives in ``dlkit/visualization/ndarray_display.py`` (re-exported
+here). Every bundle has a ``text/plain`` part (the object's ``repr``) and HTML or SVG; no
 JavaScript, so saved notebooks stay static and safe.
 """
 import html
 
+from ..visualization.ndarray_display import heatmap_svg, ndarray_mimebundle
+
 __all__ = ["ndarray_mimebundle", "symbol_mimebundle", "executor_mimebundle",
            "block_mimebundle", "heatmap_svg"]
-
-MAX_HEATMAP_CELLS = 64  # rows and columns drawn at most; larger arrays are subsampled
-
-
-def _color(fraction):
-    """Viridis-like ramp from dark blue (0) to yellow (1), as ``#rrggbb``."""
-    stops = ((68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37))
-    position = min(max(fraction, 0.0), 1.0) * (len(stops) - 1)
-    low = int(position)
-    high = min(low + 1, len(stops) - 1)
-    mix = position - low
-    rgb = [round(a + (b - a) * mix) for a, b in zip(stops[low], stops[high])]
-    return "#{:02x}{:02x}{:02x}".format(*rgb)
-
-
-def heatmap_svg(values, cell=8):
-    """A small SVG heat map of a 2-D NumPy array (subsampled above 64 x 64)."""
-    import numpy as np
-    values = np.asarray(values, dtype="float64")
-    row_step = max(1, -(-values.shape[0] // MAX_HEATMAP_CELLS))
-    column_step = max(1, -(-values.shape[1] // MAX_HEATMAP_CELLS))
-    values = values[::row_step, ::column_step]
-    finite = values[np.isfinite(values)]
-    low = float(finite.min()) if finite.size else 0.0
-    span = (float(finite.max()) - low) if finite.size else 0.0
-    rects = []
-    for i, row in enumerate(values):
-        for j, value in enumerate(row):
-            fraction = (value - low) / span if span > 0 and np.isfinite(value) else 0.5
-            rects.append(f'<rect x="{j * cell}" y="{i * cell}" width="{cell}" '
-                         f'height="{cell}" fill="{_color(fraction)}"/>')
-    height, width = values.shape[0] * cell, values.shape[1] * cell
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}">'
-            f'<title>min {low:.4g}, max {low + span:.4g}</title>{"".join(rects)}</svg>')
-
-
-def ndarray_mimebundle(array):
-    """Values with MXNet's footer (``<NDArray 2x3 @cpu(0)>``), plus a heat map for 2-D."""
-    text = repr(array)
-    body = f"<pre>{html.escape(text)}</pre>"
-    if len(array.shape) == 2 and array.size > 0 and str(array.dtype) != "bool":
-        body += heatmap_svg(array.asnumpy())
-    return {"text/plain": text, "text/html": body}
 
 
 def symbol_mimebundle(symbol):

@@ -33,8 +33,9 @@ class ExecutorView(StaticDisplay):
 
     Parameters
     ----------
-    executor : Executor or Symbol
-        A bound executor, or a symbol to ``simple_bind`` with ``shapes``.
+    executor : Executor, Symbol or gluon.HybridBlock
+        A bound executor, or a symbol to ``simple_bind`` with ``shapes`` (a block is
+        first traced on one ``sym.var`` per name in ``shapes``).
     **shapes
         Input shapes for ``simple_bind`` (``data=(4, 784)``).
     """
@@ -42,7 +43,7 @@ class ExecutorView(StaticDisplay):
     def __init__(self, executor, **shapes):
         if not hasattr(executor, "arg_dict"):
             from ..context import cpu
-            executor = as_symbol(executor).simple_bind(cpu(), **shapes)
+            executor = as_symbol(executor, shapes).simple_bind(cpu(), **shapes)
         self.executor = executor
         self.selected = None
         self.ui = self._build_ui()

@@ -36,7 +36,7 @@ class GraphExplorer(StaticDisplay):
     """
 
     def __init__(self, symbol, shape=None):
-        self.symbol = as_symbol(symbol)
+        self.symbol = as_symbol(symbol, shape)
         self.shape = shape
         self.hide_weights = True
         self.view = self.symbol

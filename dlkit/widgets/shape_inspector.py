@@ -46,7 +46,7 @@ class ShapeInspector(StaticDisplay):
     """
 
     def __init__(self, symbol, **shapes):
-        self.symbol = as_symbol(symbol)
+        self.symbol = as_symbol(symbol, shapes)
         self.data_names = [name for name in self.symbol.list_arguments()
                            if not looks_like_weight(name)]
         self.shapes = {name: None for name in self.data_names}

@@ -130,3 +130,9 @@ def test_cifar10_reads_binary_batches(tmp_path):
     image, label = dataset[0]
     assert len(dataset) == 2 and label == 4 and image.shape == (32, 32, 3)
     assert image.asnumpy()[0, 1, 0] == 1 and image.asnumpy()[0, 0, 1] == 1024 % 256
+
+
+def test_worker_dataloader_used_without_a_name_keeps_its_pool_for_the_whole_epoch():
+    dataset = gluon.data.ArrayDataset(mx.nd.arange(20).reshape((10, 2)), mx.nd.arange(10))
+    shapes = [X.shape for X, _ in gluon.data.DataLoader(dataset, 3, num_workers=2)]
+    assert shapes == [(3, 2), (3, 2), (3, 2), (1, 2)]

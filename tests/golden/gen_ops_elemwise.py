@@ -1,4 +1,5 @@
-"""Golden cases for dlkit/ops/elemwise.py (run under MXNet 1.9.1; see README.md)."""
+"""Golden cases for the element-wise ops: dlkit/ops/elemwise.py, binary.py, compare.py
+and scalar.py (run under MXNet 1.9.1; see README.md)."""
 import numpy as np
 
 from mxgolden import GoldenWriter

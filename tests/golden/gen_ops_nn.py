@@ -1,4 +1,5 @@
-"""Golden cases for dlkit/ops/nn.py (run under MXNet 1.9.1; see README.md).
+"""Golden cases for dlkit/ops/nn.py, norm.py and softmax.py (run under MXNet 1.9.1;
+see README.md).
 
 Besides the op cases (outputs and gradients), BatchNorm's moving statistics after one
 training forward + backward are stored as extra arrays ``<case id>/aux/<name>``; they are

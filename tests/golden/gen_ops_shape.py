@@ -1,4 +1,5 @@
-"""Golden cases for dlkit/ops/shape.py (run under MXNet 1.9.1; see README.md)."""
+"""Golden cases for the shape ops: dlkit/ops/shape.py, transpose.py, broadcast.py,
+join.py, indexing.py and sort.py (run under MXNet 1.9.1; see README.md)."""
 import numpy as np
 
 from mxgolden import GoldenWriter

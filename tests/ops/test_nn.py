@@ -58,11 +58,12 @@ def hand_written_batch_norm(X, gamma, beta, moving_mean, moving_var, eps, moment
 
 @pytest.mark.parametrize("is_training", [True, False])
 @pytest.mark.parametrize("shape", [(4, 3), (4, 3, 2, 2)])
-def test_batch_norm_matches_the_hand_written_formula_with_eps_1e_5(ctx, is_training,
-                                                                   shape):
+def test_batch_norm_matches_the_hand_written_formula_with_eps_1e_5(
+        ctx, is_training, shape):
     data, gamma, beta, moving_mean, moving_var = batch_norm_inputs(ctx, shape)
     expected = hand_written_batch_norm(*(a.asnumpy() for a in (data, gamma, beta,
-                                                               moving_mean, moving_var)),
+                                                               moving_mean,
+                                                               moving_var)),
                                        eps=1e-5, momentum=0.9, is_training=is_training)
     with autograd.record(train_mode=is_training):
         Y = nd.BatchNorm(data, gamma, beta, moving_mean, moving_var, fix_gamma=False,
@@ -100,8 +101,8 @@ def test_batch_norm_output_mean_var_returns_mean_and_inverse_std(ctx):
                                         output_mean_var=True)
     x = data.asnumpy()
     np.testing.assert_allclose(mean.asnumpy(), x.mean(axis=(0, 2)), rtol=1e-5)
-    np.testing.assert_allclose(inv_std.asnumpy(), 1 / np.sqrt(x.var(axis=(0, 2)) + 1e-3),
-                               rtol=1e-5)
+    expected_inv_std = 1 / np.sqrt(x.var(axis=(0, 2)) + 1e-3)
+    np.testing.assert_allclose(inv_std.asnumpy(), expected_inv_std, rtol=1e-5)
 
 
 def test_batch_norm_infer_shape_completes_channel_vectors_from_data_axis():
@@ -120,7 +121,8 @@ def test_batch_norm_rejects_wrong_gamma_shape(ctx):
         nd.BatchNorm(data, nd.ones((4,), ctx=ctx), beta, moving_mean, moving_var)
 
 
-# ---- other normalizations --------------------------------------------------------------
+# ---- other normalizations
+# --------------------------------------------------------------
 def test_layer_norm_rejects_gamma_of_the_wrong_axis():
     with pytest.raises(MXNetError, match=r"LayerNorm: gamma has shape \(3,\).*\(4,\)"):
         nd.LayerNorm(nd.ones((2, 3, 4)), nd.ones((3,)), nd.zeros((4,)))
@@ -147,10 +149,12 @@ def test_l2_normalization_gives_unit_norm_rows_and_rejects_spatial_on_2d():
         nd.L2Normalization(nd.ones((3, 4)), mode="spatial")
 
 
-# ---- activations -----------------------------------------------------------------------
+# ---- activations
+# -----------------------------------------------------------------------
 def test_activation_unknown_act_type_lists_the_valid_values():
     valid = "'relu', 'sigmoid', 'softrelu', 'softsign', 'tanh'"
-    with pytest.raises(MXNetError, match=rf"Activation.*'rleu'.*valid values are {valid}"):
+    with pytest.raises(MXNetError,
+                       match=rf"Activation.*'rleu'.*valid values are {valid}"):
         nd.Activation(nd.ones((2,)), act_type="rleu")
 
 
@@ -169,15 +173,18 @@ def test_prelu_needs_gamma_of_one_slope_per_channel():
 def test_rrelu_draws_slopes_between_the_bounds_in_training():
     data = nd.array(-np.ones((50, 40)))
     with autograd.train_mode():
-        Y, slopes = nd.LeakyReLU(data, act_type="rrelu", lower_bound=0.1, upper_bound=0.3)
+        Y, slopes = nd.LeakyReLU(data, act_type="rrelu", lower_bound=0.1,
+                                 upper_bound=0.3)
     slopes = slopes.asnumpy()
     assert 0.1 <= slopes.min() and slopes.max() <= 0.3 and slopes.std() > 0.03
     np.testing.assert_allclose(Y.asnumpy(), -slopes)
-    predicted, _ = nd.LeakyReLU(data, act_type="rrelu", lower_bound=0.1, upper_bound=0.3)
+    predicted, _ = nd.LeakyReLU(data, act_type="rrelu", lower_bound=0.1,
+                                upper_bound=0.3)
     np.testing.assert_allclose(predicted.asnumpy(), -0.2, rtol=1e-6)
 
 
-# ---- Dropout ---------------------------------------------------------------------------
+# ---- Dropout
+# ---------------------------------------------------------------------------
 def test_dropout_drops_fraction_p_and_scales_the_rest(ctx):
     data = nd.ones((200, 100), ctx=ctx)
     with autograd.train_mode():
@@ -225,7 +232,8 @@ def test_dropout_rejects_p_outside_0_1(p):
         nd.Dropout(nd.ones((2, 3)), p=p)
 
 
-# ---- Embedding -------------------------------------------------------------------------
+# ---- Embedding
+# -------------------------------------------------------------------------
 def test_embedding_gradient_adds_up_repeated_indices(ctx):
     weight = nd.ones((4, 2), ctx=ctx)
     weight.attach_grad()
@@ -233,7 +241,8 @@ def test_embedding_gradient_adds_up_repeated_indices(ctx):
         Y = nd.Embedding(nd.array([1, 1, 3, 1], ctx=ctx), weight, input_dim=4,
                          output_dim=2)
     Y.backward()
-    np.testing.assert_array_equal(weight.grad.asnumpy(), [[0, 0], [3, 3], [0, 0], [1, 1]])
+    np.testing.assert_array_equal(weight.grad.asnumpy(),
+                                  [[0, 0], [3, 3], [0, 0], [1, 1]])
 
 
 def test_embedding_rejects_weight_of_the_wrong_shape():
@@ -242,7 +251,8 @@ def test_embedding_rejects_weight_of_the_wrong_shape():
         nd.Embedding(nd.array([0, 1]), nd.ones((5, 3)), input_dim=4, output_dim=3)
 
 
-# ---- softmax family --------------------------------------------------------------------
+# ---- softmax family
+# --------------------------------------------------------------------
 def test_softmax_and_log_softmax_are_stable_for_large_inputs():
     data = nd.array([[1000.0, 0.0, -1000.0]])
     np.testing.assert_allclose(nd.softmax(data).asnumpy(), [[1, 0, 0]], atol=1e-7)

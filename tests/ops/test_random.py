@@ -17,10 +17,10 @@ N = 20000   # samples for the statistics; tolerances are about 5 standard errors
 
 
 @pytest.mark.parametrize("name, aliases, attrs", [
-    ("_random_uniform", {"random_uniform", "uniform"}, ["low", "high", "shape", "ctx",
-                                                        "dtype"]),
-    ("_random_normal", {"random_normal", "normal"}, ["loc", "scale", "shape", "ctx",
-                                                     "dtype"]),
+    ("_random_uniform", {"random_uniform", "uniform"},
+     ["low", "high", "shape", "ctx", "dtype"]),
+    ("_random_normal", {"random_normal", "normal"},
+     ["loc", "scale", "shape", "ctx", "dtype"]),
     ("_random_randint", {"random_randint"}, ["low", "high", "shape", "ctx", "dtype"]),
     ("_random_exponential", {"random_exponential"}, ["lam", "shape", "ctx", "dtype"]),
     ("_random_gamma", {"random_gamma"}, ["alpha", "beta", "shape", "ctx", "dtype"]),

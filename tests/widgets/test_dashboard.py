@@ -88,3 +88,34 @@ def test_a_dashboard_frame_is_a_nontrivial_png():
     assert image.width >= 300 and image.height >= 200
     assert len(image.getcolors(maxcolors=1 << 20)) > 10
     assert "<img" in dashboard._repr_mimebundle_()["text/html"]
+
+
+def test_slow_redraws_are_spaced_so_drawing_stays_a_small_share_of_training(monkeypatch):
+    from types import SimpleNamespace
+
+    from dlkit.widgets import dashboard as dashboard_module
+    clock = SimpleNamespace(now=100.0)
+    monkeypatch.setattr(dashboard_module, "time", SimpleNamespace(monotonic=lambda: clock.now))
+    dashboard = TrainingDashboard(batches_per_epoch=3000, redraw_interval=0.5, display=False)
+    original = dashboard.status_line
+
+    def slow_status_line():  # drawing a frame takes one (fake) second
+        clock.now += 1.0
+        return original()
+    dashboard.status_line = slow_status_line
+    for batch in range(3000):  # one batch every 0.1 s: 300 s of training
+        clock.now += 0.1
+        dashboard.update(epoch=0, batch=batch, metrics={"loss": 1.0})
+        if batch == 500:
+            dashboard.update(epoch=0, batch=None, metrics={"loss": 1.0}, validation=True)
+    # without the cost rule: a redraw every 1.5 s, drawing two thirds of the time
+    share = dashboard.redraws * 1.0 / (clock.now - 100.0)
+    assert 5 <= dashboard.redraws and share <= dashboard_module.MAX_DRAW_SHARE + 0.01
+    assert dashboard.redraw_due(clock.now + 0.6) is False  # 0.5 s would allow it; cost not
+
+
+def test_a_fast_redraw_keeps_the_requested_interval():
+    dashboard = TrainingDashboard(redraw_interval=0.5, display=False)
+    dashboard.last_draw, dashboard.draw_seconds = 10.0, 0.001
+    assert not dashboard.redraw_due(10.4) and dashboard.redraw_due(10.6)
+    assert dashboard.redraw_due(10.1, end_of_epoch=True)  # validation shows at once

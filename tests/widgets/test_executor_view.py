@@ -43,3 +43,15 @@ def test_heat_map_and_histogram_are_png_images():
     assert view.histogram("fc1_weight")[:4] == b"\x89PNG"
     with pytest.raises(ValueError, match="how must be"):
         view.fill("data", "twos")
+
+
+def test_a_gluon_block_is_traced_and_bound_with_the_given_input_shape():
+    net = mx.gluon.nn.HybridSequential(prefix="mlp_")
+    with net.name_scope():
+        net.add(mx.gluon.nn.Dense(16, activation="relu"), mx.gluon.nn.Dense(4))
+    net.hybridize()
+    view = ExecutorView(net, data=(3, 10))
+    view.fill_all("ones")
+    view.forward()
+    assert view.executor.outputs[0].shape == (3, 4)
+    assert view.executor.arg_dict["mlp_dense0_weight"].shape == (16, 10)

@@ -42,3 +42,21 @@ def test_the_dropdown_drives_the_selection_and_static_form_has_text_and_html():
         warnings.simplefilter("ignore")
         bundle = explorer._repr_mimebundle_()
     assert "fc2" in bundle["text/plain"] and "<svg" in bundle["text/html"]
+
+
+def gluon_mlp():
+    import dlkit as mx
+    net = mx.gluon.nn.HybridSequential(prefix="mlp_")
+    with net.name_scope():
+        net.add(mx.gluon.nn.Dense(16, activation="relu"), mx.gluon.nn.Dense(4))
+    net.initialize()
+    net.hybridize()
+    net(mx.nd.ones((2, 10)))
+    return net
+
+
+def test_a_hybridized_gluon_block_is_explored_with_its_traced_shapes():
+    explorer = GraphExplorer(gluon_mlp(), shape={"data": (2, 10)})
+    info = explorer.node_info("mlp_dense0_fwd")
+    assert info["op"] == "FullyConnected" and info["params"] == (10 + 1) * 16
+    assert ("mlp_dense0_fwd_output", (2, 16)) in info["output_shapes"]

@@ -42,3 +42,16 @@ def test_helpers_parse_shapes_and_find_the_blamed_node():
     assert parse_shape("") is None
     assert failing_node("infer_shape error in node fc1 (FullyConnected): ...") == "fc1"
     assert failing_node("Error in operator conv1: Shape inconsistent") == "conv1"
+
+
+def test_a_gluon_block_gets_one_box_per_input_and_its_shapes_follow():
+    import dlkit as mx
+    net = mx.gluon.nn.HybridSequential(prefix="mlp_")
+    with net.name_scope():
+        net.add(mx.gluon.nn.Dense(16, activation="relu"), mx.gluon.nn.Dense(4))
+    net.hybridize()  # not even initialized: tracing needs no parameter values
+    inspector = ShapeInspector(net)
+    assert inspector.data_names == ["data"]
+    inspector.set_shape("data", "8, 10")
+    assert inspector.output_rows == [("mlp_dense1_fwd_output", (8, 4))]
+    assert ("mlp_dense0_weight", (16, 10)) in inspector.argument_rows

@@ -59,7 +59,8 @@ def default_batchify_fn(data):
 
     Example
     -------
-    >>> default_batchify_fn([(mx.nd.ones(2), 0), (mx.nd.zeros(2), 1)])[1]  # doctest: +SKIP
+    >>> samples = [(mx.nd.ones(2), 0), (mx.nd.zeros(2), 1)]
+    >>> default_batchify_fn(samples)[1]  # doctest: +SKIP
     [0 1]  (an int64 NDArray of shape (2,))
     """
     return _to_ndarray(_stack_numpy(data))
@@ -90,9 +91,14 @@ def _worker_fn(indices):
 
 
 class _MultiWorkerIter:
-    """Keeps up to ``prefetch`` batches in flight in the pool; yields them in order."""
+    """Keeps up to ``prefetch`` batches in flight in the pool; yields them in order.
 
-    def __init__(self, pool, task, batch_sampler, prefetch, timeout):
+    It holds its DataLoader (as MXNet does): ``for x in DataLoader(...)`` keeps no
+    other reference, and a collected loader would terminate the pool mid-epoch.
+    """
+
+    def __init__(self, pool, task, batch_sampler, prefetch, timeout, loader=None):
+        self._loader = loader
         self._pool = pool
         self._task = task
         self._indices = iter(batch_sampler)
@@ -117,9 +123,9 @@ class _MultiWorkerIter:
         try:
             batch = result.get(self._timeout)
         except multiprocessing.TimeoutError:
-            raise MXNetError(f"DataLoader: a worker took more than {self._timeout} s to "
-                             "produce a batch; raise timeout= or check the dataset's "
-                             "__getitem__") from None
+            raise MXNetError(f"DataLoader: a worker took more than {self._timeout} s "
+                             "to produce a batch; raise timeout= or check the "
+                             "dataset's __getitem__") from None
         return _to_ndarray(batch)
 
 
@@ -172,7 +178,8 @@ class DataLoader:
                 sampler = (_sampler.RandomSampler(len(dataset)) if shuffle
                            else _sampler.SequentialSampler(len(dataset)))
             elif shuffle:
-                raise ValueError("shuffle must not be specified if sampler is specified")
+                raise ValueError("shuffle must not be specified if sampler is "
+                                 "specified")
             batch_sampler = _sampler.BatchSampler(sampler, batch_size,
                                                   last_batch if last_batch else "keep")
         elif (batch_size is not None or shuffle or sampler is not None
@@ -204,8 +211,7 @@ class DataLoader:
         if self._pool is None:
             return self._same_process_iter()
         return _MultiWorkerIter(self._pool, self._task, self._batch_sampler,
-                                self._prefetch,
-                                self._timeout)
+                                self._prefetch, self._timeout, loader=self)
 
     def _same_process_iter(self):
         batchify_fn = self._batchify_fn or default_batchify_fn

@@ -73,7 +73,8 @@ class _LazyTransformDataset(Dataset):
 
 
 class _TransformFirstClosure:
-    """A picklable ``lambda x, *rest: (fn(x), *rest)`` (worker processes need pickling)."""
+    """A picklable ``lambda x, *rest: (fn(x), *rest)`` (worker processes need
+    pickling)."""
 
     def __init__(self, fn):
         self._fn = fn
@@ -87,7 +88,8 @@ class _TransformFirstClosure:
 class ArrayDataset(Dataset):
     """Zip arrays of equal length: ``dataset[i] = (a[i], b[i], ...)``.
 
-    MXNet quirk kept: a 1-D NDArray is stored as NumPy, so its samples are NumPy scalars.
+    MXNet quirk kept: a 1-D NDArray is stored as NumPy, so its samples are NumPy
+    scalars.
 
     Example
     -------

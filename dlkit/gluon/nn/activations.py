@@ -1,7 +1,8 @@
 """Activation layers: each is one registry op (``Activation`` or ``LeakyReLU``).
 
 ``nn.Activation('relu')`` calls ``F.Activation(x, act_type='relu')``; the ReLU variants
-call ``F.LeakyReLU`` with the matching ``act_type``; ``Swish`` is ``x * sigmoid(beta x)``.
+call ``F.LeakyReLU`` with the matching ``act_type``; ``Swish`` is
+``x * sigmoid(beta x)``.
 """
 from ... import initializer
 from ..hybrid_block import HybridBlock

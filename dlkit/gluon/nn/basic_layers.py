@@ -1,4 +1,4 @@
-"""Basic layers: containers, Dense, Dropout, the normalizations, Embedding, Flatten, Lambda.
+"""Basic layers: containers, Dense, Dropout, normalizations, Embedding, Flatten, Lambda.
 
 Each layer is a thin HybridBlock around one registry op: it owns the op's weights as
 Parameters and calls ``F.<op>`` in ``hybrid_forward``. Layers whose weight shape depends
@@ -15,40 +15,21 @@ from ..hybrid_block import HybridBlock, complete_shapes
 from .activations import Activation
 
 __all__ = ["Sequential", "HybridSequential", "Dense", "Dropout", "BatchNorm",
-           "InstanceNorm", "LayerNorm", "Embedding", "Flatten", "Lambda", "HybridLambda"]
+           "InstanceNorm", "LayerNorm", "Embedding", "Flatten", "Lambda",
+           "HybridLambda"]
 
 
-def _children_repr(block):
-    lines = "\n".join(f"  ({key}): {_indent(repr(child), 2)}"
-                      for key, child in block._children.items())
-    return f"{type(block).__name__}(\n{lines}\n)"
-
-
-def _slice_children(block, key):
-    layers = list(block._children.values())[key]
-    if not isinstance(layers, list):
-        return layers
-    net = type(block)(prefix=block._prefix)
-    with net.name_scope():
-        net.add(*layers)
-    return net
-
-
-class Sequential(Block):
-    """Stack blocks: ``net.add(a, b)`` then ``net(x)`` is ``b(a(x))``.
-
-    Example
-    -------
-    >>> net = mx.gluon.nn.Sequential()
-    >>> net.add(mx.gluon.nn.Dense(256, activation='relu'), mx.gluon.nn.Dense(10))
-    """
+class _Chain:
+    """What ``Sequential`` and ``HybridSequential`` share: children run in order."""
 
     def add(self, *blocks):
         """Append blocks, in order."""
         for block in blocks:
             self.register_child(block)
 
-    def forward(self, x, *args):
+    def _run_children(self, x, args):
+        """``x`` through every child in turn; a child that returns a tuple passes its
+        extra items to the next child as extra arguments."""
         for block in self._children.values():
             x = block(x, *args)
             args = []
@@ -60,13 +41,34 @@ class Sequential(Block):
         return x
 
     def __repr__(self):
-        return _children_repr(self)
+        lines = "\n".join(f"  ({key}): {_indent(repr(child), 2)}"
+                          for key, child in self._children.items())
+        return f"{type(self).__name__}(\n{lines}\n)"
 
     def __getitem__(self, key):
-        return _slice_children(self, key)
+        layers = list(self._children.values())[key]
+        if not isinstance(layers, list):
+            return layers
+        net = type(self)(prefix=self._prefix)
+        with net.name_scope():
+            net.add(*layers)
+        return net
 
     def __len__(self):
         return len(self._children)
+
+
+class Sequential(_Chain, Block):
+    """Stack blocks: ``net.add(a, b)`` then ``net(x)`` is ``b(a(x))``.
+
+    Example
+    -------
+    >>> net = mx.gluon.nn.Sequential()
+    >>> net.add(mx.gluon.nn.Dense(256, activation='relu'), mx.gluon.nn.Dense(10))
+    """
+
+    def forward(self, x, *args):
+        return self._run_children(x, args)
 
     def hybridize(self, active=True, **kwargs):
         if self._children and all(isinstance(child, HybridBlock)
@@ -77,33 +79,11 @@ class Sequential(Block):
         super().hybridize(active, **kwargs)
 
 
-class HybridSequential(HybridBlock):
+class HybridSequential(_Chain, HybridBlock):
     """``Sequential`` whose children are HybridBlocks, so it can be hybridized."""
 
-    def add(self, *blocks):
-        """Append blocks, in order."""
-        for block in blocks:
-            self.register_child(block)
-
     def hybrid_forward(self, F, x, *args):
-        for block in self._children.values():
-            x = block(x, *args)
-            args = []
-            if isinstance(x, (tuple, list)):
-                args = x[1:]
-                x = x[0]
-        if args:
-            x = tuple([x] + list(args))
-        return x
-
-    def __repr__(self):
-        return _children_repr(self)
-
-    def __getitem__(self, key):
-        return _slice_children(self, key)
-
-    def __len__(self):
-        return len(self._children)
+        return self._run_children(x, args)
 
 
 class Dense(HybridBlock):
@@ -243,20 +223,34 @@ class BatchNorm(_Normalization):
                 f"in_channels={in_channels if in_channels else None})")
 
 
-class InstanceNorm(_Normalization):
-    """Normalize each sample and channel over its spatial axes (op ``InstanceNorm``)."""
-    _op_name = "InstanceNorm"
+class _ScaleShiftNorm(_Normalization):
+    """``InstanceNorm`` and ``LayerNorm``: a ``gamma`` and a ``beta`` per channel, no
+    running statistics."""
     _param_names = ("gamma", "beta")
 
-    def __init__(self, axis=1, epsilon=1e-5, center=True, scale=False,
-                 beta_initializer="zeros", gamma_initializer="ones", in_channels=0,
-                 **kwargs):
-        super().__init__(**kwargs)
+    def _init_scale_shift(self, axis, epsilon, center, scale, beta_initializer,
+                          gamma_initializer, in_channels):
         self._kwargs = {"eps": epsilon, "axis": axis, "center": center, "scale": scale}
         self._axis = axis
         self._epsilon = epsilon
         self.gamma = self._vector("gamma", in_channels, gamma_initializer, scale)
         self.beta = self._vector("beta", in_channels, beta_initializer, center)
+
+    def __repr__(self):
+        return (f"{type(self).__name__}({self._content()}, "
+                f"in_channels={self.gamma.shape[0]})")
+
+
+class InstanceNorm(_ScaleShiftNorm):
+    """Normalize each sample and channel over its spatial axes (op ``InstanceNorm``)."""
+    _op_name = "InstanceNorm"
+
+    def __init__(self, axis=1, epsilon=1e-5, center=True, scale=False,
+                 beta_initializer="zeros", gamma_initializer="ones", in_channels=0,
+                 **kwargs):
+        super().__init__(**kwargs)
+        self._init_scale_shift(axis, epsilon, center, scale, beta_initializer,
+                               gamma_initializer, in_channels)
 
     def infer_shape(self, x, *args):
         channels = x.shape[self._axis]
@@ -270,33 +264,21 @@ class InstanceNorm(_Normalization):
         out = F.InstanceNorm(x, gamma, beta, name="fwd", eps=self._epsilon)
         return out.swapaxes(1, self._axis)
 
-    def __repr__(self):
-        return (f"{type(self).__name__}({self._content()}, "
-                f"in_channels={self.gamma.shape[0]})")
 
-
-class LayerNorm(_Normalization):
+class LayerNorm(_ScaleShiftNorm):
     """Normalize each sample over ``axis`` (op ``LayerNorm``)."""
     _op_name = "LayerNorm"
-    _param_names = ("gamma", "beta")
 
     def __init__(self, axis=-1, epsilon=1e-5, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones", in_channels=0,
                  **kwargs):
         super().__init__(**kwargs)
-        self._kwargs = {"eps": epsilon, "axis": axis, "center": center, "scale": scale}
-        self._axis = axis
-        self._epsilon = epsilon
-        self.gamma = self._vector("gamma", in_channels, gamma_initializer, scale)
-        self.beta = self._vector("beta", in_channels, beta_initializer, center)
+        self._init_scale_shift(axis, epsilon, center, scale, beta_initializer,
+                               gamma_initializer, in_channels)
 
     def hybrid_forward(self, F, data, gamma, beta):
         return F.LayerNorm(data, gamma=gamma, beta=beta, axis=self._axis,
                            eps=self._epsilon)
-
-    def __repr__(self):
-        return (f"{type(self).__name__}({self._content()}, "
-                f"in_channels={self.gamma.shape[0]})")
 
 
 class Embedding(HybridBlock):

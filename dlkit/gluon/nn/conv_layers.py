@@ -27,7 +27,8 @@ class _Conv(HybridBlock):
     """Shared by every convolution layer (``op_name`` is 'Convolution' or
     'Deconvolution')."""
 
-    def __init__(self, channels, kernel_size, strides, padding, dilation, groups, layout,
+    def __init__(self, channels, kernel_size, strides, padding, dilation, groups,
+                 layout,
                  in_channels=0, activation=None, use_bias=True, weight_initializer=None,
                  bias_initializer="zeros", op_name="Convolution", adj=None, prefix=None,
                  params=None):
@@ -38,7 +39,8 @@ class _Conv(HybridBlock):
             self._in_channels = in_channels
             self._op_name = op_name
             self._kwargs = {"kernel": kernel_size, "stride": _tuple(strides, ndim),
-                            "dilate": _tuple(dilation, ndim), "pad": _tuple(padding, ndim),
+                            "dilate": _tuple(dilation, ndim),
+                            "pad": _tuple(padding, ndim),
                             "num_filter": channels, "num_group": groups,
                             "no_bias": not use_bias, "layout": layout}
             if adj is not None:
@@ -116,7 +118,8 @@ class Conv1D(_Conv):
     at the first call).
     """
 
-    def __init__(self, channels, kernel_size, strides=1, padding=0, dilation=1, groups=1,
+    def __init__(self, channels, kernel_size, strides=1, padding=0, dilation=1,
+                 groups=1,
                  layout="NCW", activation=None, use_bias=True, weight_initializer=None,
                  bias_initializer="zeros", in_channels=0, **kwargs):
         super().__init__(channels, _tuple(kernel_size, 1), strides, padding, dilation,
@@ -133,7 +136,8 @@ class Conv2D(_Conv):
     """
 
     def __init__(self, channels, kernel_size, strides=(1, 1), padding=(0, 0),
-                 dilation=(1, 1), groups=1, layout="NCHW", activation=None, use_bias=True,
+                 dilation=(1, 1), groups=1, layout="NCHW", activation=None,
+                 use_bias=True,
                  weight_initializer=None, bias_initializer="zeros", in_channels=0,
                  **kwargs):
         super().__init__(channels, _tuple(kernel_size, 2), strides, padding, dilation,
@@ -195,7 +199,8 @@ class _Pooling(HybridBlock):
         if strides is None:
             strides = pool_size
         self._kwargs = {"kernel": pool_size, "stride": _tuple(strides, len(pool_size)),
-                        "pad": _tuple(padding, len(pool_size)), "global_pool": global_pool,
+                        "pad": _tuple(padding, len(pool_size)),
+                        "global_pool": global_pool,
                         "pool_type": pool_type, "layout": layout,
                         "pooling_convention": "full" if ceil_mode else "valid"}
         if count_include_pad is not None:
@@ -212,8 +217,8 @@ class _Pooling(HybridBlock):
         return (f"{type(self).__name__}(size={kwargs['kernel']}, "
                 f"stride={kwargs['stride']}, padding={kwargs['pad']}, "
                 f"ceil_mode={kwargs['pooling_convention'] == 'full'}, "
-                f"global_pool={kwargs['global_pool']}, pool_type={kwargs['pool_type']}, "
-                f"layout={kwargs['layout']})")
+                f"global_pool={kwargs['global_pool']}, "
+                f"pool_type={kwargs['pool_type']}, layout={kwargs['layout']})")
 
 
 class MaxPool1D(_Pooling):
@@ -221,8 +226,8 @@ class MaxPool1D(_Pooling):
 
     def __init__(self, pool_size=2, strides=None, padding=0, layout="NCW",
                  ceil_mode=False, **kwargs):
-        super().__init__(_tuple(pool_size, 1), strides, padding, ceil_mode, False, "max",
-                         layout, **kwargs)
+        super().__init__(_tuple(pool_size, 1), strides, padding, ceil_mode, False,
+                         "max", layout, **kwargs)
 
 
 class MaxPool2D(_Pooling):
@@ -230,8 +235,8 @@ class MaxPool2D(_Pooling):
 
     def __init__(self, pool_size=(2, 2), strides=None, padding=0, layout="NCHW",
                  ceil_mode=False, **kwargs):
-        super().__init__(_tuple(pool_size, 2), strides, padding, ceil_mode, False, "max",
-                         layout, **kwargs)
+        super().__init__(_tuple(pool_size, 2), strides, padding, ceil_mode, False,
+                         "max", layout, **kwargs)
 
 
 class MaxPool3D(_Pooling):
@@ -239,8 +244,8 @@ class MaxPool3D(_Pooling):
 
     def __init__(self, pool_size=(2, 2, 2), strides=None, padding=0, layout="NCDHW",
                  ceil_mode=False, **kwargs):
-        super().__init__(_tuple(pool_size, 3), strides, padding, ceil_mode, False, "max",
-                         layout, **kwargs)
+        super().__init__(_tuple(pool_size, 3), strides, padding, ceil_mode, False,
+                         "max", layout, **kwargs)
 
 
 class AvgPool1D(_Pooling):
@@ -248,8 +253,8 @@ class AvgPool1D(_Pooling):
 
     def __init__(self, pool_size=2, strides=None, padding=0, layout="NCW",
                  ceil_mode=False, count_include_pad=True, **kwargs):
-        super().__init__(_tuple(pool_size, 1), strides, padding, ceil_mode, False, "avg",
-                         layout, count_include_pad, **kwargs)
+        super().__init__(_tuple(pool_size, 1), strides, padding, ceil_mode, False,
+                         "avg", layout, count_include_pad, **kwargs)
 
 
 class AvgPool2D(_Pooling):
@@ -257,8 +262,8 @@ class AvgPool2D(_Pooling):
 
     def __init__(self, pool_size=(2, 2), strides=None, padding=0, ceil_mode=False,
                  layout="NCHW", count_include_pad=True, **kwargs):
-        super().__init__(_tuple(pool_size, 2), strides, padding, ceil_mode, False, "avg",
-                         layout, count_include_pad, **kwargs)
+        super().__init__(_tuple(pool_size, 2), strides, padding, ceil_mode, False,
+                         "avg", layout, count_include_pad, **kwargs)
 
 
 class AvgPool3D(_Pooling):
@@ -266,8 +271,8 @@ class AvgPool3D(_Pooling):
 
     def __init__(self, pool_size=(2, 2, 2), strides=None, padding=0, ceil_mode=False,
                  layout="NCDHW", count_include_pad=True, **kwargs):
-        super().__init__(_tuple(pool_size, 3), strides, padding, ceil_mode, False, "avg",
-                         layout, count_include_pad, **kwargs)
+        super().__init__(_tuple(pool_size, 3), strides, padding, ceil_mode, False,
+                         "avg", layout, count_include_pad, **kwargs)
 
 
 class GlobalMaxPool1D(_Pooling):

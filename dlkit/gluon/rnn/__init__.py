@@ -1,2 +1,12 @@
-"""``gluon.rnn`` (not written yet): RNNCell, LSTMCell, GRUCell and the RNN/LSTM/GRU
-layers are still to be built from the registry ops; importing them fails until then."""
+"""``mx.gluon.rnn``: recurrent cells (one step, ``unroll`` for a sequence), cells built
+from cells, and the fused layers RNN, LSTM and GRU (a whole stack in one ``RNN`` op)."""
+from .rnn_cell import RecurrentCell, HybridRecurrentCell, RNNCell, LSTMCell, GRUCell
+from .composite_cells import (SequentialRNNCell, HybridSequentialRNNCell, DropoutCell,
+                              ModifierCell, ResidualCell, ZoneoutCell,
+                              BidirectionalCell)
+from .rnn_layer import RNN, LSTM, GRU
+
+__all__ = ["RecurrentCell", "HybridRecurrentCell", "RNNCell", "LSTMCell", "GRUCell",
+           "SequentialRNNCell", "HybridSequentialRNNCell", "DropoutCell",
+           "ModifierCell", "ResidualCell", "ZoneoutCell", "BidirectionalCell", "RNN",
+           "LSTM", "GRU"]

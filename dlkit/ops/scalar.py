@@ -1,0 +1,180 @@
+"""Scalar forms of the binary math: an array with a Python number.
+
+``x + 1`` is ``_plus_scalar(x, scalar=1)``; ``1 - x`` is ``_rminus_scalar(x, scalar=1)``
+(``reverse`` puts the number on the left). The math is the same piece that
+``binary.py`` and ``compare.py`` define (``_Add``, ``_Equal``...), so each scalar op is
+one line of wiring. MXNet casts the number to the array's dtype first and keeps that
+dtype: ``int32 * 2.5`` is ``int32 * 2``.
+"""
+import contextlib
+
+from .binary import _Add, _Div, _Maximum, _Minimum, _Mod, _Mul, _Power, _Sub
+from .compare import (_NO_GRAD, _Equal, _Greater, _GreaterEqual, _Lesser, _LesserEqual,
+                      _NotEqual)
+from .elemwise import _keep_dtype
+from .registry import Bool, Example, Float, Op, register_op, same_dtype, same_shape
+
+
+class ScalarOp(Op):
+    """Binary math with a Python number; ``reverse`` puts the number on the left."""
+    infer_shape, infer_type = same_shape, same_dtype
+    reverse = False
+    examples = [Example(shapes=[(2, 3)], attrs={"scalar": 1.5}, low=0.5, high=2.0)]
+
+    def _operands(self, data, scalar):
+        """``(lhs, rhs)`` for the math, the number cast to the array's dtype first."""
+        scalar = data.dtype.type(scalar)
+        return (scalar, data) if self.reverse else (data, scalar)
+
+    def forward(self, xp, data, *, scalar: Float = 1.0, is_int: Bool = True):
+        lhs, rhs = self._operands(data, scalar)
+        return _keep_dtype(xp.asarray(self.math.forward(self, xp, lhs, rhs)), data)
+
+    def backward(self, xp, inputs, outputs, out_grads, *, scalar, is_int):
+        data = inputs[0]
+        lhs, rhs = self._operands(data, scalar)
+        # partials() also computes the gradient for the scalar side, which is thrown
+        # away; it may be invalid (x ** 2 takes log(x) of a negative x), so NumPy's
+        # warning about it is silenced (CuPy has no errstate and does not warn)
+        errstate = getattr(xp, "errstate", None)
+        if errstate is None:
+            quiet = contextlib.nullcontext()
+        else:
+            quiet = errstate(invalid="ignore", divide="ignore")
+        with quiet:
+            partials = self.math.partials(self, xp, lhs, rhs, outputs[0], out_grads[0])
+        grad = partials[1] if self.reverse else partials[0]
+        # a partial may be a plain number
+        if getattr(grad, "shape", None) != data.shape:
+            grad = xp.broadcast_to(grad, data.shape)
+        return [grad.astype(data.dtype, copy=False)]
+
+
+_SCALAR_NO_GRAD = [Example(shapes=[(2, 3)], attrs={"scalar": 0.0}, **_NO_GRAD)]
+
+
+@register_op
+class PlusScalar(ScalarOp):
+    """``data + scalar``."""
+    name, math = "_plus_scalar", _Add
+    aliases = ("_PlusScalar",)
+
+
+@register_op
+class MinusScalar(ScalarOp):
+    """``data - scalar``."""
+    name, math = "_minus_scalar", _Sub
+    aliases = ("_MinusScalar",)
+
+
+@register_op
+class RMinusScalar(ScalarOp):
+    """``scalar - data``."""
+    name, math, reverse = "_rminus_scalar", _Sub, True
+    aliases = ("_RMinusScalar",)
+
+
+@register_op
+class MulScalar(ScalarOp):
+    """``data * scalar``."""
+    name, math = "_mul_scalar", _Mul
+    aliases = ("_MulScalar",)
+
+
+@register_op
+class DivScalar(ScalarOp):
+    """``data / scalar``."""
+    name, math = "_div_scalar", _Div
+    aliases = ("_DivScalar",)
+
+
+@register_op
+class RDivScalar(ScalarOp):
+    """``scalar / data``."""
+    name, math, reverse = "_rdiv_scalar", _Div, True
+    aliases = ("_RDivScalar",)
+
+
+@register_op
+class ModScalar(ScalarOp):
+    """``data % scalar``."""
+    name, math = "_mod_scalar", _Mod
+    aliases = ("_ModScalar",)
+
+
+@register_op
+class RModScalar(ScalarOp):
+    """``scalar % data``."""
+    name, math, reverse = "_rmod_scalar", _Mod, True
+    aliases = ("_RModScalar",)
+    examples = [Example(shapes=[(2, 3)], attrs={"scalar": 2.5}, low=1.1, high=1.4)]
+
+
+@register_op
+class PowerScalar(ScalarOp):
+    """``data ** scalar``."""
+    name, math = "_power_scalar", _Power
+    aliases = ("_PowerScalar",)
+
+
+@register_op
+class RPowerScalar(ScalarOp):
+    """``scalar ** data``."""
+    name, math, reverse = "_rpower_scalar", _Power, True
+    aliases = ("_RPowerScalar",)
+
+
+@register_op
+class MaximumScalar(ScalarOp):
+    """``max(data, scalar)`` element-wise."""
+    name, math = "_maximum_scalar", _Maximum
+    aliases = ("_MaximumScalar",)
+
+
+@register_op
+class MinimumScalar(ScalarOp):
+    """``min(data, scalar)`` element-wise."""
+    name, math = "_minimum_scalar", _Minimum
+    aliases = ("_MinimumScalar",)
+
+
+@register_op
+class EqualScalar(ScalarOp):
+    """1 where ``data == scalar`` else 0."""
+    name, math, examples = "_equal_scalar", _Equal, _SCALAR_NO_GRAD
+    aliases = ("_EqualScalar",)
+
+
+@register_op
+class NotEqualScalar(ScalarOp):
+    """1 where ``data != scalar`` else 0."""
+    name, math, examples = "_not_equal_scalar", _NotEqual, _SCALAR_NO_GRAD
+    aliases = ("_NotEqualScalar",)
+
+
+@register_op
+class GreaterScalar(ScalarOp):
+    """1 where ``data > scalar`` else 0."""
+    name, math, examples = "_greater_scalar", _Greater, _SCALAR_NO_GRAD
+    aliases = ("_GreaterScalar",)
+
+
+@register_op
+class GreaterEqualScalar(ScalarOp):
+    """1 where ``data >= scalar`` else 0."""
+    name, math, examples = "_greater_equal_scalar", _GreaterEqual, _SCALAR_NO_GRAD
+    aliases = ("_GreaterEqualScalar",)
+
+
+@register_op
+class LesserScalar(ScalarOp):
+    """1 where ``data < scalar`` else 0."""
+    name, math, examples = "_lesser_scalar", _Lesser, _SCALAR_NO_GRAD
+    aliases = ("_LesserScalar",)
+
+
+@register_op
+class LesserEqualScalar(ScalarOp):
+    """1 where ``data <= scalar`` else 0."""
+    name, math, examples = "_lesser_equal_scalar", _LesserEqual, _SCALAR_NO_GRAD
+    aliases = ("_LesserEqualScalar",)

@@ -1,0 +1,64 @@
+"""The imperative dispatcher (dlkit/ndarray/ndarray.py): ``invoke`` and its cached call
+plans must behave exactly like the general path, errors included."""
+import numpy as np
+import pytest
+
+import dlkit as mx
+from dlkit.base import MXNetError
+
+
+def test_repeated_broadcast_call_still_checks_shapes_every_time():
+    a = mx.nd.ones((2, 3))
+    assert (a + a).shape == (2, 3)          # first call caches the plan
+    with pytest.raises(MXNetError, match=r"broadcast_add.*\(2, 3\).*\(4,\)"):
+        a + mx.nd.ones((4,))                # same op, same (no) attributes, bad shapes
+
+
+def test_repeated_scalar_calls_use_each_scalar():
+    x = mx.nd.array([1.0, 2.0])
+    assert (x * 2).asnumpy().tolist() == [2.0, 4.0]
+    assert (x * 3).asnumpy().tolist() == [3.0, 6.0]
+    assert (x * 2.5).asnumpy().tolist() == [2.5, 5.0]
+
+
+def test_cached_attributes_keep_value_types_apart():
+    x = mx.nd.ones((2, 3))
+    assert mx.nd.expand_dims(x, axis=1).shape == (2, 1, 3)
+    with pytest.raises(MXNetError, match="expand_dims.*axis"):
+        mx.nd.expand_dims(x, axis=True)     # True == 1, yet not an int
+
+
+def test_bad_attribute_after_good_calls_names_the_op():
+    x = mx.nd.ones((2, 3))
+    mx.nd.sum(x, axis=1)
+    with pytest.raises(MXNetError, match="sum.*unknown attribute 'axes'"):
+        mx.nd.sum(x, axes=1)
+
+
+def test_unhashable_attributes_take_the_general_path():
+    x = mx.nd.ones((2, 3))
+    assert mx.nd.reshape(x, shape=[3, 2]).shape == (3, 2)
+    assert mx.nd.reshape(x, shape=[6]).shape == (6,)
+
+
+def test_inputs_on_different_contexts_are_refused():
+    a = mx.nd.ones((2,), ctx=mx.cpu(0))
+    b = mx.nd.ones((2,), ctx=mx.cpu(1))
+    with pytest.raises(MXNetError, match="different contexts"):
+        a + b
+
+
+def test_fast_path_and_keyword_inputs_agree():
+    x = mx.nd.array(np.arange(6, dtype=np.float32).reshape(2, 3))
+    w = mx.nd.ones((4, 3))
+    b = mx.nd.zeros((4,))
+    positional = mx.nd.FullyConnected(x, w, b, num_hidden=4)
+    keywords = mx.nd.FullyConnected(data=x, weight=w, bias=b, num_hidden=4)
+    np.testing.assert_allclose(positional.asnumpy(), keywords.asnumpy())
+
+
+def test_no_bias_with_three_arrays_is_refused_even_after_caching():
+    x, w = mx.nd.ones((2, 3)), mx.nd.ones((4, 3))
+    mx.nd.FullyConnected(x, w, num_hidden=4, no_bias=True)
+    with pytest.raises(MXNetError, match="FullyConnected"):
+        mx.nd.FullyConnected(x, w, mx.nd.zeros((4,)), num_hidden=4, no_bias=True)
