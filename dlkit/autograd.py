@@ -140,15 +140,14 @@ class TapeNode:
         self.out_grads = None
         self.number = next(TapeNode._counter)   # creation order (see _topological_order)
 
-    def _check_not_freed(self):
-        if self.freed:
-            raise MXNetError(
-                f"backward through operator {self.op.name} a second time: its graph was "
-                "freed after the first backward; pass retain_graph=True to the first call")
+    def _raise_freed(self):
+        raise MXNetError(
+            f"backward through operator {self.op.name} a second time: its graph was "
+            "freed after the first backward; pass retain_graph=True to the first call")
 
     def run_backward(self, xp, out_grads):
         if self.freed:
-            self._check_not_freed()   # raises
+            self._raise_freed()
         if self.op.train_aware:
             return self.op.backward(xp, self.inputs, self.outputs, out_grads,
                                     is_train=self.is_train, **self.attrs)
@@ -157,7 +156,8 @@ class TapeNode:
     def add_out_grad(self, index, grad):
         """Sum a gradient arriving at output ``index`` (several consumers may send one)."""
         if self.out_grads is None:
-            self._check_not_freed()
+            if self.freed:
+                self._raise_freed()
             self.out_grads = [None] * len(self.outputs)
         current = self.out_grads[index]
         self.out_grads[index] = grad if current is None else current + grad

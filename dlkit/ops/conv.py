@@ -32,9 +32,20 @@ CUDNN_TUNE = Choice(None, "fastest", "limited_workspace", "off")
 CONV_LAYOUT = Choice(None, "NCW", "NCHW", "NCDHW", "NHWC", "NDHWC")
 
 
-def _is_flat(geometry):
-    """Stride 1 on every axis: the faster "flat windows" layout applies (windows.py)."""
-    return all(s == 1 for s in geometry[1])
+# The flat layout's junk columns cost GEMM work; above this share the slower copy wins.
+FLAT_MAX_JUNK = 0.25
+
+
+def _is_flat(geometry, data_spatial, out_spatial):
+    """Use the "flat windows" layout (windows.py): stride 1 on every axis, and few junk
+    columns. Its copy is several times faster, but the GEMMs also multiply the junk
+    columns: fine for LeNet's first layer (28x28 -> 24x24: 16% junk), a loss for its
+    second (12x12 -> 8x8: 44% junk), where the GEMMs cost far more than the copy."""
+    if any(s != 1 for s in geometry[1]):
+        return False
+    valid = math.prod(out_spatial)
+    span = _flat_span(_padded(data_spatial, geometry), out_spatial)
+    return span <= (1 + FLAT_MAX_JUNK) * valid
 
 
 def _padded(spatial, geometry):
@@ -54,7 +65,7 @@ def _columns(xp, data, groups, geometry, out_spatial):
     canvas = _pad(xp, data, pad, pad, 0)
     canvas = canvas.reshape((batch, groups, channels // groups) + canvas.shape[2:])
     taps = tuple(range(3, 3 + ndim))
-    if _is_flat(geometry):
+    if _is_flat(geometry, data.shape[2:], out_spatial):
         windows = _flat_windows(xp, canvas, kernel, dilate, out_spatial)
         # (G, C/G, *kernel, N, span): the copy reads whole spans of contiguous cells
         order = (1, 2) + taps + (0, 3 + ndim)
@@ -69,7 +80,7 @@ def _columns(xp, data, groups, geometry, out_spatial):
 def _out_columns(xp, out_grad, groups, geometry, data_spatial):
     """``(N, F, *out)`` -> ``(G, F/G, N * M)``, the column layout of ``_columns``."""
     batch, filters = out_grad.shape[:2]
-    if not _is_flat(geometry):
+    if not _is_flat(geometry, data_spatial, out_grad.shape[2:]):
         return out_grad.swapaxes(0, 1).reshape(groups, filters // groups, -1)
     padded = _padded(data_spatial, geometry)
     flat = xp.zeros((filters, batch, _flat_span(padded, out_grad.shape[2:])),
@@ -82,7 +93,7 @@ def _out_columns(xp, out_grad, groups, geometry, data_spatial):
 def _read_out(xp, out, batch, geometry, data_spatial, out_spatial):
     """``(G, F/G, N * M)`` GEMM result -> an ``(F, N, *out)`` view (junk dropped)."""
     out = out.reshape(-1, batch, out.shape[-1] // batch)
-    if _is_flat(geometry):
+    if _is_flat(geometry, data_spatial, out_spatial):
         return _flat_positions(xp, out, _padded(data_spatial, geometry), out_spatial)
     return out.reshape(out.shape[:2] + tuple(out_spatial))
 
@@ -117,7 +128,7 @@ def _conv_data_grad(xp, out_columns, weight, data_shape, groups, geometry, out_s
     columns = columns.reshape((groups, channels // groups) + tuple(kernel) + (batch, -1))
     padded = _padded(data_shape[2:], geometry)
     canvas = xp.zeros((batch, groups, channels // groups) + padded, dtype=columns.dtype)
-    if _is_flat(geometry):
+    if _is_flat(geometry, data_shape[2:], out_spatial):
         # (N, G, C/G, *kernel, span): one contiguous add per kernel tap
         flat_canvas = canvas.reshape(canvas.shape[:3] + (-1,))
         _add_flat_windows(flat_canvas, xp.moveaxis(columns, 2 + ndim, 0), kernel,

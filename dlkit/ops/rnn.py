@@ -118,12 +118,14 @@ def _step_backward(xp, mode, h, dh, dc, saved):
     if mode == "lstm":
         i, f, g, o, c = values
         tanh_c = xp.tanh(c)
+        # h = o tanh(c) and c = f c_prev + i g; sigmoid' = s (1 - s), tanh' = 1 - t^2
         dc = dc + dh * o * (1 - tanh_c * tanh_c)
         d_pre = xp.concatenate([dc * g * i * (1 - i), dc * c_prev * f * (1 - f),
                                 dc * i * (1 - g * g), dh * tanh_c * o * (1 - o)],
                                axis=1)
         return d_pre, d_pre, 0, dc * f
     r, z, n, h_n = values
+    # h = (1 - z) n + z h_prev and n = tanh(x_n + r h_n): r reaches only the h side
     d_n = dh * (1 - z) * (1 - n * n)
     d_r = d_n * h_n * r * (1 - r)
     d_z = dh * (h_prev - n) * z * (1 - z)

@@ -4,24 +4,23 @@ Cells and layers get fixed parameters, inputs and begin states; the case stores 
 outputs, the final states and the gradients of the input, the states and every parameter
 for the loss ``sum(output * head) + sum(states)``. ``tests/gluon/test_rnn.py`` replays
 them imperatively and hybridized. ``gluon_rnn_files/`` holds models written by MXNet's
-``Block.save`` (``tests/gluon/test_block_save.py`` loads them).
+``Block.save`` (``tests/gluon/test_block_files.py`` loads them).
 
-It runs with MKLDNN on (it sets ``MXNET_MKLDNN_ENABLED=1`` itself): MXNet 1.9.1's non-MKLDNN CPU ``RNN`` backward
-is broken (see gen_ops_rnn.py)::
+It runs with MKLDNN on (it sets ``MXNET_MKLDNN_ENABLED=1`` itself): MXNet 1.9.1's
+non-MKLDNN CPU ``RNN`` backward is broken (see gen_ops_rnn.py)::
 
     cd tests/golden && /tmp/mxref/bin/python gen_gluon_rnn.py
 """
 import os
 
-# the non-MKLDNN RNN backward of MXNet 1.9.1 is broken (see above): force MKLDNN on,
-# even when run by the README's loop with MXNET_MKLDNN_ENABLED=0
+import mxnet as mx
+import numpy as np
+from mxnet.gluon import nn, rnn
+
+from mxgolden import HERE, GoldenWriter
+
+# MXNet reads this at its first operator call, so setting it here still counts
 os.environ["MXNET_MKLDNN_ENABLED"] = "1"
-
-import mxnet as mx  # noqa: E402
-import numpy as np  # noqa: E402
-from mxnet.gluon import nn, rnn  # noqa: E402
-
-from mxgolden import HERE, GoldenWriter  # noqa: E402
 
 random = np.random.RandomState(5)
 golden = GoldenWriter("gluon_rnn")

@@ -3,21 +3,20 @@
 The fused ``RNN`` op with fixed inputs: every mode, two layers, bidirectional, with and
 without state outputs; outputs and the gradients of data, parameters and states.
 
-It runs with MKLDNN on (it sets ``MXNET_MKLDNN_ENABLED=1`` itself): MXNet 1.9.1's non-MKLDNN CPU ``RNN``
-backward fails ("out_data.size() == num_outputs (2 vs. 1)") or returns zeros; the
-MKLDNN one works::
+It runs with MKLDNN on (it sets ``MXNET_MKLDNN_ENABLED=1`` itself): MXNet 1.9.1's
+non-MKLDNN CPU ``RNN`` backward fails ("out_data.size() == num_outputs (2 vs. 1)") or
+returns zeros; the MKLDNN one works::
 
     cd tests/golden && /tmp/mxref/bin/python gen_ops_rnn.py
 """
 import os
 
-# the non-MKLDNN RNN backward of MXNet 1.9.1 is broken (see above): force MKLDNN on,
-# even when run by the README's loop with MXNET_MKLDNN_ENABLED=0
+import numpy as np
+
+from mxgolden import GoldenWriter
+
+# MXNet reads this at its first operator call, so setting it here still counts
 os.environ["MXNET_MKLDNN_ENABLED"] = "1"
-
-import numpy as np  # noqa: E402
-
-from mxgolden import GoldenWriter  # noqa: E402
 
 random = np.random.RandomState(11)
 golden = GoldenWriter("ops_rnn")
