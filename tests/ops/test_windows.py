@@ -1,0 +1,46 @@
+"""Tests for dlkit/ops/windows.py: the strided and the flat window views agree, and
+col2im adds every window back where it was read."""
+import numpy as np
+import pytest
+
+from dlkit.ops import windows
+
+# (canvas shape, kernel, dilate): 1-D, 2-D with dilation, 3-D
+CASES = [((2, 3, 9), (3,), (2,)),
+         ((2, 3, 7, 6), (3, 2), (2, 1)),
+         ((1, 2, 4, 5, 4), (2, 3, 2), (1, 1, 2))]
+
+
+def out_size(spatial, kernel, dilate):
+    return tuple(n - d * (k - 1) for n, k, d in zip(spatial, kernel, dilate))
+
+
+@pytest.mark.parametrize("shape, kernel, dilate", CASES)
+def test_flat_windows_at_real_positions_are_the_strided_windows(shape, kernel, dilate):
+    canvas = np.random.RandomState(0).uniform(-1, 1, shape)
+    ndim = len(kernel)
+    out = out_size(shape[2:], kernel, dilate)
+    strided = windows._windows(np, canvas, kernel, (1,) * ndim, dilate, out)
+    flat = windows._flat_windows(np, canvas, kernel, dilate, out)
+    assert flat.shape == shape[:2] + kernel + (windows._flat_span(shape[2:], out),)
+    real = windows._flat_positions(np, flat, shape[2:], out)     # (N, C, *kernel, *out)
+    taps = tuple(range(2, 2 + ndim))
+    order = (0, 1) + tuple(t + ndim for t in taps) + taps
+    np.testing.assert_array_equal(real.transpose(order), strided)
+
+
+@pytest.mark.parametrize("shape, kernel, dilate", CASES)
+def test_flat_col2im_matches_strided_col2im(shape, kernel, dilate):
+    ndim = len(kernel)
+    out = out_size(shape[2:], kernel, dilate)
+    random = np.random.RandomState(1)
+    grads = random.uniform(-1, 1, shape[:2] + out + kernel)   # one value per window tap
+    expected = windows._add_windows(np.zeros(shape), grads, (1,) * ndim, dilate)
+    span = windows._flat_span(shape[2:], out)
+    columns = np.zeros(shape[:2] + kernel + (span,))          # junk columns stay zero
+    taps = tuple(range(2 + ndim, 2 + 2 * ndim))
+    order = (0, 1) + taps + tuple(range(2, 2 + ndim))
+    windows._flat_positions(np, columns, shape[2:], out)[...] = grads.transpose(order)
+    flat_canvas = np.zeros(shape[:2] + (int(np.prod(shape[2:])),))
+    windows._add_flat_windows(flat_canvas, columns, kernel, dilate, shape[2:])
+    np.testing.assert_allclose(flat_canvas.reshape(shape), expected, rtol=1e-13)
