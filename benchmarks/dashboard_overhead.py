@@ -20,6 +20,11 @@ repeats and the overheads against ``plain``::
 
     python3 benchmarks/dashboard_overhead.py                 # 5 repeats, 3 epochs x 100 batches
     python3 benchmarks/dashboard_overhead.py -r 9 -e 2 -b 200 --redraw-interval 0.5
+
+Whole processes, one fit each (matplotlib's import then counts against the dashboard)::
+
+    python3 benchmarks/dashboard_overhead.py -r 1 --no-warmup --modes notebook
+    python3 benchmarks/dashboard_overhead.py -r 1 --no-warmup --modes plain
 """
 import argparse
 import contextlib
@@ -105,15 +110,18 @@ def main(argv=None):
     parser.add_argument("-b", "--batches", type=int, default=100, help="batches per epoch")
     parser.add_argument("--redraw-interval", type=float, default=1.0)
     parser.add_argument("--modes", default="plain,notebook,text")
+    parser.add_argument("--no-warmup", action="store_true",
+                        help="skip the untimed warm-up fits (when timing whole processes)")
     args = parser.parse_args(argv)
     modes = args.modes.split(",")
     if "notebook" in modes:
         from IPython.core.interactiveshell import InteractiveShell
         InteractiveShell.instance()  # display handles need a shell, as in a notebook
     train_iter = synthetic_data(args.batches)
-    fit_once("plain", train_iter, 1, args.redraw_interval)  # warm-up: imports, caches
-    if "notebook" in modes:
-        fit_once("notebook", train_iter, 1, args.redraw_interval)  # matplotlib import
+    if not args.no_warmup:
+        fit_once("plain", train_iter, 1, args.redraw_interval)  # imports, caches
+        if "notebook" in modes:
+            fit_once("notebook", train_iter, 1, args.redraw_interval)  # matplotlib
     wall = {mode: [] for mode in modes}
     cpu = {mode: [] for mode in modes}
     inside = {mode: [] for mode in modes}

@@ -72,6 +72,12 @@ def _standardize_backward(x_hat, inv_std, x_hat_grad, axes):
                       - x_hat * (x_hat_grad * x_hat).mean(axis=axes, keepdims=True))
 
 
+def _update_moving(moving_mean, moving_var, batch_mean, batch_var, momentum):
+    """``moving = momentum * moving + (1 - momentum) * batch``, in place."""
+    moving_mean[...] = momentum * moving_mean + (1 - momentum) * batch_mean
+    moving_var[...] = momentum * moving_var + (1 - momentum) * batch_var
+
+
 # --------------------------------------------------------------------------------------
 # Normalization.
 # --------------------------------------------------------------------------------------
@@ -96,10 +102,17 @@ class BatchNorm(_WithStatistics):
     by ``beta``: ``y = gamma * (x - mean) / sqrt(var + eps) + beta``.
 
     In training (``autograd.record()``) mean and var are the batch's statistics over
-    every axis but ``axis`` (the channel axis), and the auxiliary states are updated IN
-    PLACE: ``moving = momentum * moving + (1 - momentum) * batch`` (with the biased
-    batch variance, as MXNet). In prediction, or with ``use_global_stats=True``, the
-    moving statistics are used instead and the op is a per-channel affine map.
+    every axis but ``axis`` (the channel axis). In prediction, or with
+    ``use_global_stats=True``, the moving statistics are used instead and the op is a
+    per-channel affine map.
+
+    The auxiliary states are updated IN PLACE by the training *backward*, as MXNet
+    1.9.1's CPU kernel does: ``moving = momentum * moving + (1 - momentum) * batch``
+    (with the biased batch variance). So a training forward alone (``forward(
+    is_train=True)`` without ``backward``, or ``record()`` without ``backward()``)
+    leaves them unchanged, and each ``backward`` applies one update. (MXNet's GPU
+    kernel updates during forward instead; dlkit follows the CPU kernel on every
+    device.)
 
     MXNet quirks kept: ``fix_gamma=True`` is the default and means gamma is treated as 1
     and its gradient is zero (Gluon's ``BatchNorm(scale=True)`` passes
@@ -108,11 +121,9 @@ class BatchNorm(_WithStatistics):
     They are visible with ``output_mean_var=True``; gradients arriving at them are
     ignored, as in MXNet. ``cudnn_off`` and the calibration ranges are accepted, unused.
 
-    Differs from MXNet: MXNet's CPU kernel applies the moving-statistics update during
-    ``backward`` (its GPU kernel during forward); dlkit updates during the training
-    forward, so a forward without backward already moves them. In prediction MXNet's
-    CPU backward still applies the batch-statistics formula to ``data``'s gradient;
-    dlkit returns the affine map's gradient ``dy * gamma / sqrt(moving_var + eps)``.
+    Differs from MXNet: in prediction MXNet's CPU backward still applies the
+    batch-statistics formula to ``data``'s gradient; dlkit returns the affine map's
+    gradient ``dy * gamma / sqrt(moving_var + eps)``.
     """
     name = "BatchNorm"
     aux_names = ("moving_mean", "moving_var")
@@ -151,10 +162,6 @@ class BatchNorm(_WithStatistics):
         if is_train and not use_global_stats:
             other_axes = tuple(index for index in range(data.ndim) if index != axis)
             mean, var = _moments(data, other_axes)
-            mean_update = (1 - momentum) * mean.reshape(-1)
-            var_update = (1 - momentum) * var.reshape(-1)
-            moving_mean[...] = momentum * moving_mean + mean_update
-            moving_var[...] = momentum * moving_var + var_update
         else:
             mean, var = moving_mean.reshape(view), moving_var.reshape(view)
         inv_std = 1 / xp.sqrt(var + eps)
@@ -164,7 +171,7 @@ class BatchNorm(_WithStatistics):
         return out, mean.reshape(-1).copy(), inv_std.reshape(-1)
 
     def backward(self, xp, inputs, outputs, out_grads, *, fix_gamma, use_global_stats,
-                 axis, is_train=False, **attrs):
+                 axis, momentum, is_train=False, **attrs):
         data, gamma = inputs[0], inputs[1]
         out_grad = out_grads[0]
         axis = axis % data.ndim
@@ -176,6 +183,9 @@ class BatchNorm(_WithStatistics):
         if is_train and not use_global_stats:
             data_grad = _standardize_backward(x_hat, inv_std, out_grad * scale,
                                               other_axes)
+            # MXNet's CPU quirk: the moving statistics move here, not in forward
+            batch_var = (x_hat ** 2).mean(axis=other_axes) / inv_std.reshape(-1) ** 2
+            _update_moving(inputs[3], inputs[4], outputs[1], batch_var, momentum)
         else:
             data_grad = out_grad * scale * inv_std   # statistics are constants here
         if fix_gamma:

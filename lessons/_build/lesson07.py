@@ -141,9 +141,9 @@ md("""
 ## Auxiliary states
 
 BatchNorm's moving mean and variance are *auxiliary states*: inputs the graph updates
-itself during a training forward, not through gradients. They live in `aux_dict`.
-`simple_bind` starts them at zero, and the training forward above has already moved
-them. Set them back to zero: a forward in prediction mode leaves them alone:
+itself during training, not through gradients. They live in `aux_dict`. `simple_bind`
+starts them at zero, and the training step above (forward and backward) has already
+moved them. Set them back to zero: a forward in prediction mode leaves them alone:
 """),
 check("""
 executor.aux_dict["bn1_moving_mean"][:] = 0
@@ -151,14 +151,18 @@ executor.forward(is_train=False)
 print(executor.aux_dict["bn1_moving_mean"])
 """),
 md("""
-A training forward moves them towards the batch statistics, by `1 - momentum = 0.1`
-of the way:
+A training step moves them towards the batch statistics, by `1 - momentum = 0.1` of
+the way. An MXNet quirk worth knowing: on the CPU the update happens in **backward**,
+not in forward (MXNet's GPU kernel does it in forward). So `forward(is_train=True)`
+alone leaves them where they were; the `backward()` that follows moves them:
 """),
 check("""
 arrays = executor.arg_dict
 fc1_out = mx.nd.FullyConnected(arrays["data"], arrays["fc1_weight"], arrays["fc1_bias"],
                                num_hidden=3)
 executor.forward(is_train=True)
+print(executor.aux_dict["bn1_moving_mean"])
+executor.backward()
 print(executor.aux_dict["bn1_moving_mean"])
 print(0.1 * fc1_out.mean(axis=0))
 """),
@@ -231,7 +235,8 @@ md("""
 * `forward(is_train=...)` fills `outputs`; `backward(out_grads)` fills `grad_dict`
   (head gradients are needed unless the output is a loss).
 * `grad_req` is `"write"`, `"add"` or `"null"`, per argument.
-* Auxiliary states (`aux_dict`) change only in a training forward.
+* Auxiliary states (`aux_dict`) change only in training: on the CPU in `backward`,
+  after a `forward(is_train=True)` (an MXNet quirk dlkit keeps).
 * Binding a `Group` computes several outputs; `plan` and `memory_summary()` show what
   the executor runs and holds.
 

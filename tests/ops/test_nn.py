@@ -65,11 +65,31 @@ def test_batch_norm_matches_the_hand_written_formula_with_eps_1e_5(
                                                                moving_mean,
                                                                moving_var)),
                                        eps=1e-5, momentum=0.9, is_training=is_training)
+    data.attach_grad()
     with autograd.record(train_mode=is_training):
         Y = nd.BatchNorm(data, gamma, beta, moving_mean, moving_var, fix_gamma=False,
                          eps=1e-5, momentum=0.9)
+    Y.backward()   # the moving statistics move in backward (MXNet's CPU kernel)
     for actual, wanted in zip((Y, moving_mean, moving_var), expected):
         np.testing.assert_allclose(actual.asnumpy(), wanted, rtol=1e-5, atol=1e-6)
+
+
+def test_batch_norm_moves_moving_statistics_in_backward_not_forward(ctx):
+    # MXNet 1.9.1 on CPU: forward alone leaves the aux states, each backward applies
+    # one momentum update (values printed by MXNet for this input).
+    data = nd.array(np.arange(12).reshape(4, 3), ctx=ctx)
+    data.attach_grad()
+    moving_mean, moving_var = nd.zeros((3,), ctx=ctx), nd.ones((3,), ctx=ctx)
+    gamma, beta = nd.ones((3,), ctx=ctx), nd.zeros((3,), ctx=ctx)
+    with autograd.record():
+        Y = nd.BatchNorm(data, gamma, beta, moving_mean, moving_var)
+    np.testing.assert_array_equal(moving_mean.asnumpy(), [0, 0, 0])
+    Y.backward(retain_graph=True)
+    np.testing.assert_allclose(moving_mean.asnumpy(), [0.45, 0.55, 0.65], rtol=1e-5)
+    Y.backward()
+    np.testing.assert_allclose(moving_mean.asnumpy(), [0.855, 1.045, 1.235],
+                               rtol=1e-5)
+    np.testing.assert_allclose(moving_var.asnumpy(), 0.81 + 0.19 * 11.25, rtol=1e-5)
 
 
 def test_batch_norm_fix_gamma_ignores_gamma_and_gives_it_zero_gradient(ctx):

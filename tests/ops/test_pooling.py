@@ -35,7 +35,8 @@ def test_max_pooling_gradient_goes_to_first_maximum_after_relu_ties(ctx, kernel,
     out_grad = random.uniform(-1, 1, out.shape).astype("float32")
     out.backward(nd.array(out_grad, ctx=ctx))
     expected = max_pool_grad_by_loops(x, out_grad, kernel, stride)
-    np.testing.assert_array_equal(data.grad.asnumpy(), expected)
+    # overlapping windows may add their shares to a cell in another order: rounding only
+    np.testing.assert_allclose(data.grad.asnumpy(), expected, rtol=1e-6, atol=1e-7)
     assert data.grad.dtype == np.float32
 
 
