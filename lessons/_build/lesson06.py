@@ -206,9 +206,9 @@ md("""
   calling each operator's `infer_shape`, and repeats until no shape changes.
 * `dlkit/symbol/symbol.py`: `Symbol.infer_shape`, `Symbol.infer_shape_partial`,
   `Symbol.infer_type`.
-* `dlkit/ops/nn.py`: `FullyConnected.infer_shape` (weight from `num_hidden`);
-  `dlkit/ops/conv.py`: `Convolution.infer_shape` (the output size formula and the
-  "kernel larger than input" error).
+* `dlkit/ops/conv.py`: `FullyConnected.infer_shape` (weight from `num_hidden`) and
+  `Convolution.infer_shape` (the output size formula and the "kernel larger than
+  input" error).
 * `dlkit/ops/registry.py`: `shape_error`, `merge_shape`.
 * `dlkit/widgets/shape_inspector.py`: `ShapeInspector`.
 """),

@@ -280,8 +280,8 @@ md("""
   `_head_gradients` (the "not a loss head" error).
 * `dlkit/symbol/bind.py`: `bind` and `simple_bind`: checking the arrays you pass,
   `infer_shape`, allocating arguments, gradients and auxiliary states.
-* `dlkit/ops/nn.py`: `BatchNorm` (its `aux_names` and the in-place moving-average
-  update in `forward` when `is_train`).
+* `dlkit/ops/norm.py`: `BatchNorm` (its `aux_names`, and the in-place moving-average
+  update in `backward` when `is_train`).
 * `dlkit/widgets/executor_view.py`: `ExecutorView`.
 """),
 ]
