@@ -91,7 +91,14 @@ class Executor:
                 continue
             inputs = [slot_of[(id(src), i)] for src, i in node.inputs]
             outputs = [slot_of[(id(node), i)] for i in range(node.num_outputs())]
-            steps.append(Step(node, inputs, outputs))
+            step = Step(node, inputs, outputs)
+            inferred = self._shapes.get((id(node), 0))
+            completed = inferred is not None and None not in inferred
+            if not node.inputs and "shape" in step.params and completed:
+                # a zero-input op (sym.zeros, a sampler) may leave dimensions to shape
+                # inference (MXNet's 0); it makes what inference completed
+                step.params = dict(step.params, shape=tuple(inferred))
+            steps.append(step)
         aux = auxiliary_nodes(nodes)
         self._arg_slots = [slot_of[(id(n), 0)] for n in nodes
                            if n.op is None and id(n) not in aux]

@@ -11,7 +11,9 @@ reading the same memory. The one copy lays the windows out as columns so that a 
 GEMM (BLAS on cpu, cuBLAS on gpu) does all the multiply-adds. The backward pass is the
 same picture read backwards: the weight gradient is one GEMM with the columns, and the
 data gradient is one GEMM back to columns followed by "col2im", which adds every column
-back where its window was read (one vectorised add per kernel position).
+back where its window was read (one vectorised add per kernel position). With stride 1
+the gradients use the faster "flat" windows of ``windows.py`` instead, and the large
+temporaries (columns, GEMM products) live in reusable scratch buffers.
 
 ``Deconvolution`` *is* the data gradient of a convolution, and its gradient is a
 convolution, so it reuses the same three helpers. ``Pooling`` (in ``pooling.py``) reads the
@@ -24,40 +26,36 @@ import math
 
 from .registry import (Bool, Choice, Example, Int, Op, Shape, known, merge_shape,
                        register_op, shape_error)
-from .windows import (_add_flat_windows, _add_windows, _check_data, _check_layout, _crop,
-                      _flat_positions, _flat_span, _flat_windows, _full, _geometry,
-                      _pad, _windows)
+from .windows import (_add_flat_windows, _add_windows, _check_data, _check_layout,
+                      _crop, _flat_positions, _flat_span, _flat_windows, _full,
+                      _geometry, _pad, _scratch, _windows)
 
 CUDNN_TUNE = Choice(None, "fastest", "limited_workspace", "off")
 CONV_LAYOUT = Choice(None, "NCW", "NCHW", "NCDHW", "NHWC", "NDHWC")
 
 
-# The flat layout's junk columns cost GEMM work; above this share the slower copy wins.
-FLAT_MAX_JUNK = 0.25
+def _stride_one(geometry):
+    """The "flat windows" layout (windows.py) needs stride 1 on every axis.
 
-
-def _is_flat(geometry, data_spatial, out_spatial):
-    """Use the "flat windows" layout (windows.py): stride 1 on every axis, and few junk
-    columns. Its copy is several times faster, but the GEMMs also multiply the junk
-    columns: fine for LeNet's first layer (28x28 -> 24x24: 16% junk), a loss for its
-    second (12x12 -> 8x8: 44% junk), where the GEMMs cost far more than the copy."""
-    if any(s != 1 for s in geometry[1]):
-        return False
-    valid = math.prod(out_spatial)
-    span = _flat_span(_padded(data_spatial, geometry), out_spatial)
-    return span <= (1 + FLAT_MAX_JUNK) * valid
+    Only the gradients use it. Their col2im adds runs of only one output row in the
+    strided layout, and runs of a whole span in the flat one: several times faster,
+    more than paying for the junk columns the GEMMs then also multiply (16% more work
+    for LeNet's 28x28 -> 24x24 layer, 44% for its 12x12 -> 8x8 one). The forward pass
+    has no col2im, its GEMM dominates, and it stays junk-free.
+    """
+    return all(s == 1 for s in geometry[1])
 
 
 def _padded(spatial, geometry):
     return tuple(n + 2 * p for n, p in zip(spatial, geometry[3]))
 
 
-def _columns(xp, data, groups, geometry, out_spatial):
+def _columns(xp, data, groups, geometry, out_spatial, flat):
     """im2col: ``(G, C/G * prod(kernel), N * M)``, one column per window.
 
-    ``M`` is ``prod(out_spatial)``, or with stride 1 the flat ``span`` that also holds
-    junk columns between output rows (``_flat_windows``); ``_out_columns`` and
-    ``_read_out`` use the same layout.
+    ``M`` is ``prod(out_spatial)``, or with ``flat`` (stride 1 only) the ``span`` that
+    also holds junk columns between output rows (``_flat_windows``); ``_out_columns``
+    lays out the output gradient the same way.
     """
     kernel, stride, dilate, pad = geometry
     ndim = len(kernel)
@@ -65,46 +63,47 @@ def _columns(xp, data, groups, geometry, out_spatial):
     canvas = _pad(xp, data, pad, pad, 0)
     canvas = canvas.reshape((batch, groups, channels // groups) + canvas.shape[2:])
     taps = tuple(range(3, 3 + ndim))
-    if _is_flat(geometry, data.shape[2:], out_spatial):
+    if flat:
         windows = _flat_windows(xp, canvas, kernel, dilate, out_spatial)
         # (G, C/G, *kernel, N, span): the copy reads whole spans of contiguous cells
-        order = (1, 2) + taps + (0, 3 + ndim)
-        return windows.transpose(order).reshape(groups, -1, batch * windows.shape[-1])
-    windows = _windows(xp, canvas, kernel, stride, dilate, out_spatial)
-    # (G, C/G, *kernel, N, *out): the innermost axis runs along an input row, so the
-    # copy made by reshape reads memory in order.
-    order = (1, 2) + tuple(t + ndim for t in taps) + (0,) + taps
-    return windows.transpose(order).reshape(groups, -1, batch * math.prod(out_spatial))
+        windows = windows.transpose((1, 2) + taps + (0, 3 + ndim))
+    else:
+        windows = _windows(xp, canvas, kernel, stride, dilate, out_spatial)
+        # (G, C/G, *kernel, N, *out): the innermost axis runs along an input row, so
+        # the copy reads memory in order
+        order = (1, 2) + tuple(t + ndim for t in taps) + (0,) + taps
+        windows = windows.transpose(order)
+    columns = _scratch(xp, "columns", windows.shape, windows.dtype)
+    columns[...] = windows                  # the one copy: im2col
+    return columns.reshape(groups, -1, math.prod(windows.shape[2 + ndim:]))
 
 
-def _out_columns(xp, out_grad, groups, geometry, data_spatial):
+def _out_columns(xp, out_grad, groups, geometry, data_spatial, flat):
     """``(N, F, *out)`` -> ``(G, F/G, N * M)``, the column layout of ``_columns``."""
     batch, filters = out_grad.shape[:2]
-    if not _is_flat(geometry, data_spatial, out_grad.shape[2:]):
-        return out_grad.swapaxes(0, 1).reshape(groups, filters // groups, -1)
+    out_spatial = out_grad.shape[2:]
+    if not flat:
+        columns = _scratch(xp, "out_columns", (filters, batch) + out_spatial,
+                           out_grad.dtype)
+        columns[...] = out_grad.swapaxes(0, 1)
+        return columns.reshape(groups, filters // groups, -1)
     padded = _padded(data_spatial, geometry)
-    flat = xp.zeros((filters, batch, _flat_span(padded, out_grad.shape[2:])),
-                    dtype=out_grad.dtype)
-    # the junk columns stay zero, so they add nothing to either gradient
-    _flat_positions(xp, flat, padded, out_grad.shape[2:])[...] = out_grad.swapaxes(0, 1)
-    return flat.reshape(groups, filters // groups, -1)
-
-
-def _read_out(xp, out, batch, geometry, data_spatial, out_spatial):
-    """``(G, F/G, N * M)`` GEMM result -> an ``(F, N, *out)`` view (junk dropped)."""
-    out = out.reshape(-1, batch, out.shape[-1] // batch)
-    if _is_flat(geometry, data_spatial, out_spatial):
-        return _flat_positions(xp, out, _padded(data_spatial, geometry), out_spatial)
-    return out.reshape(out.shape[:2] + tuple(out_spatial))
+    span = _flat_span(padded, out_spatial)
+    columns = _scratch(xp, "out_columns", (filters, batch, span), out_grad.dtype)
+    columns.fill(0)        # the junk columns stay zero: they add nothing to a gradient
+    _flat_positions(xp, columns, padded, out_spatial)[...] = out_grad.swapaxes(0, 1)
+    return columns.reshape(groups, filters // groups, -1)
 
 
 def _conv_forward(xp, data, weight, bias, groups, geometry, out_spatial):
     """``out[n, f] = sum_c,k weight[f, c, k] * window[n, c, k] + bias[f]``: one GEMM
     per group."""
     filters, batch = weight.shape[0], data.shape[0]
-    columns = _columns(xp, data, groups, geometry, out_spatial)
-    out = xp.matmul(weight.reshape(groups, filters // groups, -1), columns)
-    out = _read_out(xp, out, batch, geometry, data.shape[2:], out_spatial)
+    columns = _columns(xp, data, groups, geometry, out_spatial, flat=False)
+    out = _scratch(xp, "products", (groups, filters // groups, columns.shape[-1]),
+                   columns.dtype)
+    xp.matmul(weight.reshape(groups, filters // groups, -1), columns, out=out)
+    out = out.reshape((filters, batch) + tuple(out_spatial))
     # one pass moves (F, N, *out) to MXNet's (N, F, *out) layout and adds the bias
     result = xp.empty((batch, filters) + tuple(out_spatial), dtype=out.dtype)
     if bias is None:
@@ -115,20 +114,25 @@ def _conv_forward(xp, data, weight, bias, groups, geometry, out_spatial):
     return result
 
 
-def _conv_data_grad(xp, out_columns, weight, data_shape, groups, geometry, out_spatial):
+def _conv_data_grad(xp, out_columns, weight, data_shape, groups, geometry, out_spatial,
+                    flat):
     """Gradient of the convolution with respect to ``data``: GEMM, then col2im.
 
-    ``out_columns`` is the output gradient laid out by ``_out_columns``.
+    ``out_columns`` is the output gradient laid out by ``_out_columns`` (with ``flat``).
     """
     kernel, stride, dilate, pad = geometry
     ndim = len(kernel)
     batch, channels = data_shape[:2]
     grouped_weight = weight.reshape(groups, weight.shape[0] // groups, -1)
-    columns = xp.matmul(grouped_weight.swapaxes(1, 2), out_columns)
-    columns = columns.reshape((groups, channels // groups) + tuple(kernel) + (batch, -1))
+    # col2im is done with these columns before the weight gradient makes its own
+    columns = _scratch(xp, "columns", (groups, grouped_weight.shape[2],
+                                       out_columns.shape[-1]), out_columns.dtype)
+    xp.matmul(grouped_weight.swapaxes(1, 2), out_columns, out=columns)
+    columns = columns.reshape((groups, channels // groups) + tuple(kernel)
+                              + (batch, -1))
     padded = _padded(data_shape[2:], geometry)
     canvas = xp.zeros((batch, groups, channels // groups) + padded, dtype=columns.dtype)
-    if _is_flat(geometry, data_shape[2:], out_spatial):
+    if flat:
         # (N, G, C/G, *kernel, span): one contiguous add per kernel tap
         flat_canvas = canvas.reshape(canvas.shape[:3] + (-1,))
         _add_flat_windows(flat_canvas, xp.moveaxis(columns, 2 + ndim, 0), kernel,
@@ -143,13 +147,13 @@ def _conv_data_grad(xp, out_columns, weight, data_shape, groups, geometry, out_s
 
 
 def _conv_weight_grad(xp, data, out_columns, weight_shape, groups, geometry,
-                      out_spatial):
+                      out_spatial, flat):
     """Gradient with respect to ``weight``: (out_grad) @ (columns)^T, one GEMM per group.
 
     Computed as ``(columns @ out_grad^T)^T``: the same numbers, but OpenBLAS is about
     twice as fast when the short side (F/G filters) is the result's columns, not rows.
     """
-    columns = _columns(xp, data, groups, geometry, out_spatial)
+    columns = _columns(xp, data, groups, geometry, out_spatial, flat)
     grad = xp.matmul(columns, out_columns.swapaxes(1, 2)).swapaxes(1, 2)
     return grad.reshape(weight_shape)
 
@@ -220,6 +224,19 @@ class FullyConnected(_WithBias):
             shapes.append(_merge_param(self, "bias", in_shapes[2], (num_hidden,),
                                        f"num_hidden={num_hidden}, so"))
         return shapes, [out]
+
+    def infer_shape_from_outputs(self, in_shapes, out_shapes, *, num_hidden, no_bias,
+                                 flatten):
+        """The data's leading dimensions are the output's (all but the last)."""
+        data, out = in_shapes[0], out_shapes[0]
+        if data is None or out is None or known(data):
+            return in_shapes
+        leading = 1 if flatten else len(out) - 1
+        if len(data) < leading:
+            return in_shapes
+        completed = tuple(dim if dim is not None or index >= leading else out[index]
+                          for index, dim in enumerate(data))
+        return [completed] + list(in_shapes[1:])
 
     def forward(self, xp, data, weight, bias=None, *, num_hidden: Int,
                 no_bias: Bool = False, flatten: Bool = True):
@@ -298,12 +315,13 @@ class Convolution(_WithBias):
         data, weight = inputs[0], inputs[1]
         geometry = _geometry(self, kernel, stride, dilate, pad)
         out_grad = out_grads[0]
+        flat = _stride_one(geometry)
         # both GEMMs read the output gradient in the column layout: build it once
-        columns = _out_columns(xp, out_grad, num_group, geometry, data.shape[2:])
+        columns = _out_columns(xp, out_grad, num_group, geometry, data.shape[2:], flat)
         grads = [_conv_data_grad(xp, columns, weight, data.shape, num_group, geometry,
-                                 out_grad.shape[2:]),
+                                 out_grad.shape[2:], flat),
                  _conv_weight_grad(xp, data, columns, weight.shape, num_group, geometry,
-                                   out_grad.shape[2:])]
+                                   out_grad.shape[2:], flat)]
         if not no_bias:
             grads.append(_bias_grad(out_grad))
         return grads
@@ -374,9 +392,10 @@ class Deconvolution(_WithBias):
                                                  pad, adj, target_shape)
         out_shape = (data.shape[0], num_filter) + out_spatial
         # our output plays the convolution's input, our data the convolution's output
-        columns = _out_columns(xp, data, num_group, geometry, out_spatial)
+        flat = _stride_one(geometry)
+        columns = _out_columns(xp, data, num_group, geometry, out_spatial, flat)
         out = _conv_data_grad(xp, columns, weight, out_shape, num_group, geometry,
-                              data.shape[2:])
+                              data.shape[2:], flat)
         return _add_bias(xp.ascontiguousarray(out), bias)
 
     def backward(self, xp, inputs, outputs, out_grads, *, kernel, stride, dilate, pad, adj,
@@ -386,11 +405,12 @@ class Deconvolution(_WithBias):
                                        target_shape)
         out_grad = out_grads[0]
         # the gradient of "convolution's data gradient" is the convolution itself
-        columns = _out_columns(xp, data, num_group, geometry, out_grad.shape[2:])
+        flat = _stride_one(geometry)
+        columns = _out_columns(xp, data, num_group, geometry, out_grad.shape[2:], flat)
         grads = [_conv_forward(xp, out_grad, weight, None, num_group, geometry,
                                data.shape[2:]),
                  _conv_weight_grad(xp, out_grad, columns, weight.shape, num_group,
-                                   geometry, data.shape[2:])]
+                                   geometry, data.shape[2:], flat)]
         if not no_bias:
             grads.append(_bias_grad(out_grad))
         return grads

@@ -156,6 +156,12 @@ class Op:
         possible."""
         raise NotImplementedError(f"{self.name} has no infer_shape")
 
+    def infer_shape_from_outputs(self, in_shapes, out_shapes, **attrs):
+        """Graph inference only: complete unknown input dimensions from known output
+        shapes (a ``sym.zeros((0, 3))`` state learns its batch size from
+        ``FullyConnected``'s output). Returns ``in_shapes``; by default unchanged."""
+        return in_shapes
+
     def infer_type(self, in_types, **attrs):
         """Return ``(in_types, out_types)``; by default every array gets the first known
         dtype."""

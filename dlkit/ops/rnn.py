@@ -169,8 +169,12 @@ class RNN(Op):
     ``help(mx.nd.RNN)`` of MXNet). ``p`` drops the outputs of every layer but the last
     while training; the hidden last output is that dropout mask.
 
-    Differs from MXNet: ``projection_size``, ``lstm_state_clip_*`` and
-    ``use_sequence_length`` are not supported (an MXNetError says so).
+    ``use_sequence_length=True`` raises, as MXNet 1.9.1's CPU kernel does (only its
+    cuDNN GPU kernel takes ``sequence_length``); mask with ``SequenceMask`` or unroll a
+    Gluon cell with ``valid_length`` instead.
+
+    Differs from MXNet: ``projection_size`` and ``lstm_state_clip_*`` are not
+    supported (an MXNetError says so).
     """
     name = "RNN"
     train_aware = True
@@ -226,7 +230,10 @@ class RNN(Op):
         expected = [data, (size,)] + [state] * (len(in_shapes) - 2)
         names = ["data", "parameters", "state", "state_cell"]
         for name, given, wanted in zip(names, in_shapes, expected):
-            if given is not None and tuple(given) != wanted:
+            # a partly known shape (a sym.zeros state with batch 0) is completed here
+            if given is not None and (len(given) != len(wanted) or any(
+                    dim is not None and dim != want
+                    for dim, want in zip(given, wanted))):
                 hint = (f" ({mode}, {num_layers} layer(s), input size {input_size}, "
                         f"state_size {state_size})" if name == "parameters" else "")
                 raise shape_error(self, f"input {name!r} should have shape "
@@ -282,7 +289,10 @@ def _check_supported(op, attrs):
                              "by dlkit")
     if attrs.get("use_sequence_length"):
         raise MXNetError(f"operator {op.name}: use_sequence_length=True is not "
-                         "supported by dlkit; pad the sequences instead")
+                         "supported on CPU (MXNet 1.9.1's CPU RNN operator refuses it "
+                         "too; only its cuDNN GPU kernel has it). Mask the padded "
+                         "steps with SequenceMask, or unroll a gluon.rnn cell with "
+                         "valid_length")
 
 
 def _dropout_mask(xp, data, num_layers, bidirectional, state_size, p):

@@ -132,7 +132,7 @@ def _visit(node, values, ask_op, merge, is_elementwise, what, duplicates):
         in_values = [v if v is not None else out_values[0] for v in in_values]
     where = f"infer_{what} error in node {node.name} ({node.op.name})"
     try:
-        new_in, new_out = ask_op(node.op, list(in_values), node.params)
+        new_in, new_out = ask_op(node.op, list(in_values), node.params, out_values)
     except MXNetError as error:
         raise MXNetError(f"{where}: {error}{duplicates}") from None
     except (TypeError, ValueError, IndexError):
@@ -188,7 +188,9 @@ def infer_graph_shapes(nodes, given):
         if node.op is None:
             shape = _merge_or_raise(node, _variable_shape(node), given.get(id(node)))
             start[(id(node), 0)] = shape
-    def ask(op, shapes, params):
+    def ask(op, shapes, params, out_shapes):
+        # MXNet infers both ways: known outputs may complete partial inputs first
+        shapes = op.infer_shape_from_outputs(shapes, out_shapes, **params)
         return op.infer_shape(shapes, **params)
     return _run_pass(nodes, start, ask, _merge_shapes, _elementwise_shape, "shape")
 
@@ -245,7 +247,7 @@ def infer_graph_types(nodes, given):
     for node in nodes:
         if node.op is None:
             start[(id(node), 0)] = given.get(id(node)) or _variable_type(node)
-    def ask(op, types, params):
+    def ask(op, types, params, out_types):
         return op.infer_type(types, **params)
     return _run_pass(nodes, start, ask, _merge_types, _elementwise_type, "type")
 

@@ -9,6 +9,7 @@ import inspect
 
 from ..ndarray.register import _signature, docstring
 from ..ops.registry import list_ops
+from . import creation
 from .create import create
 
 __all__ = ["make_function", "public_functions"]
@@ -37,9 +38,11 @@ def make_function(op, name):
 
 
 def public_functions():
-    """``{name: function}`` for every op name and alias."""
+    """``{name: function}`` for every op name and alias, plus MXNet's creation helpers
+    (``zeros``, ``arange`` ... from ``creation.py``)."""
     functions = {}
     for op in list_ops():
         for name in (op.name, *op.aliases):
             functions[name] = make_function(op, name)
+    functions.update({name: getattr(creation, name) for name in creation.__all__})
     return functions

@@ -9,8 +9,9 @@ PNG with the Agg backend and pushed into a display handle, so the picture is rep
 place (no ``clear_output`` on your cell, no flicker) and the last frame stays in the
 saved notebook as a static image. Redraws are throttled twice over: at most one every
 ``redraw_interval`` seconds (the end of an epoch and a validation result may come
-sooner), and never so often that drawing takes more than ``MAX_DRAW_SHARE`` (3 %) of
-the time: after a redraw that took d seconds the next waits at least d * 97 / 3.
+sooner), and never so often that drawing takes more than ``MAX_DRAW_SHARE`` (2 %) of
+the time: after a redraw that took d seconds the next waits at least d * 98 / 2 (a
+frame costs about 0.07 s, so about one redraw every 3.5 s).
 A slow machine therefore redraws less often instead of training slower
 (benchmarks/dashboard_overhead.py measures it).
 Outside a notebook the dashboard prints one text line per redraw instead.
@@ -31,7 +32,7 @@ from ._common import StaticDisplay, in_notebook, ipywidgets_or_none
 
 __all__ = ["TrainingDashboard", "StopTraining"]
 
-MAX_DRAW_SHARE = 0.03  # the largest share of training time spent redrawing (issue 6: 5 %)
+MAX_DRAW_SHARE = 0.02  # the largest share of training time spent redrawing (issue 6: 5 %)
 
 
 class StopTraining(Exception):
@@ -109,6 +110,7 @@ class TrainingDashboard(StaticDisplay):
         now = time.monotonic()
         if self.start_time is None:
             self.start_time = now
+            self.last_draw = now  # first frame after redraw_interval: short fits skip it
             samples = 0  # the clock starts now: this batch's samples came before it
         self.epoch = epoch
         if batch is not None:

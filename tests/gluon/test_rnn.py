@@ -1,4 +1,6 @@
 """Tests for dlkit/gluon/rnn: recurrent cells and the fused RNN/LSTM/GRU layers."""
+import json
+
 import numpy as np
 import pytest
 
@@ -158,13 +160,11 @@ def test_unroll_with_symbols_builds_a_graph_with_mxnet_names():
     assert out_shapes == [(4, 2, 3)]
 
 
-def test_unroll_rejects_wrong_length_and_valid_length():
+def test_unroll_rejects_wrong_length():
     cell = rnn.RNNCell(2)
     cell.initialize()
     with pytest.raises(MXNetError, match="length=4"):
         cell.unroll(4, mx.nd.ones((2, 3, 5)))
-    with pytest.raises(MXNetError, match="valid_length"):
-        cell.unroll(3, mx.nd.ones((2, 3, 5)), valid_length=mx.nd.ones((2,)))
 
 
 def test_cell_with_fixed_input_size_rejects_other_input_size():
@@ -353,3 +353,124 @@ def test_zoneout_cell_is_identity_at_prediction_and_mixes_old_values_in_training
     # at the first step an output unit is either the new value or the zero start value
     new_or_zero = np.isclose(first_step, plain.asnumpy()[:, 0]) | (first_step == 0)
     assert new_or_zero.all() and (first_step == 0).any()
+
+
+# ---- unroll with valid_length (goldens: tests/golden/gen_gluon_rnn_valid_length.py)
+VALID_CASES, VALID_ARRAYS = load_topic("gluon_rnn_valid_length")
+
+
+def _build_valid_length_cell(name):
+    """The cells of tests/golden/gen_gluon_rnn_valid_length.py."""
+    if name == "bidirectional":
+        return rnn.BidirectionalCell(rnn.LSTMCell(3, prefix="left_"),
+                                     rnn.GRUCell(2, prefix="right_"))
+    if name == "sequential":
+        stack = rnn.SequentialRNNCell(prefix="net_")
+        with stack.name_scope():
+            stack.add(rnn.GRUCell(4))
+            stack.add(rnn.ResidualCell(rnn.RNNCell(4)))
+        return stack
+    return getattr(rnn, name)(3, prefix="net_")
+
+
+@pytest.mark.parametrize("hybridize", [False, True])
+@pytest.mark.parametrize("case", VALID_CASES, ids=[case["id"] for case in VALID_CASES])
+def test_unroll_with_valid_length_matches_mxnet(case, hybridize):
+    arrays = VALID_ARRAYS
+    cell = _build_valid_length_cell(case["class"])
+    cell.initialize()
+    params = cell.collect_params()
+    assert sorted(params) == sorted(cell.prefix + short for short in case["params"])
+    for short, key in case["params"].items():
+        params[cell.prefix + short]._load_init(mx.nd.array(arrays[key]), None)
+    if hybridize:
+        cell.hybridize()
+    data = mx.nd.array(arrays[case["input"]])
+    data.attach_grad()
+    begin = [mx.nd.array(arrays[key]) for key in case["states"]]
+    for state in begin:
+        state.attach_grad()
+    with mx.autograd.record():
+        output, states = cell.unroll(case["length"], data, begin, layout=case["layout"],
+                                     merge_outputs=True,
+                                     valid_length=mx.nd.array(
+                                         arrays[case["valid_length"]]))
+        loss = (output * mx.nd.array(arrays[case["head"]])).sum()
+        for state in states:
+            loss = loss + state.sum()
+    loss.backward()
+    check = dict(rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(output.asnumpy(), arrays[case["output"]], **check)
+    assert len(states) == len(case["out_states"])
+    for state, key in zip(states, case["out_states"]):
+        np.testing.assert_allclose(state.asnumpy(), arrays[key], **check)
+    np.testing.assert_allclose(data.grad.asnumpy(), arrays[case["input_grad"]], **check)
+    for state, key in zip(begin, case["state_grads"]):
+        np.testing.assert_allclose(state.grad.asnumpy(), arrays[key], **check)
+    for short, key in case["param_grads"].items():
+        np.testing.assert_allclose(params[cell.prefix + short].grad().asnumpy(),
+                                   arrays[key], err_msg=short, **check)
+
+
+def test_unroll_with_valid_length_zeros_padding_and_keeps_last_valid_state():
+    cell = rnn.GRUCell(3)
+    cell.initialize()
+    data = mx.nd.random.uniform(shape=(2, 4, 5))
+    lengths = mx.nd.array([2, 4])
+    outputs, states = cell.unroll(4, data, valid_length=lengths)
+    assert isinstance(outputs, mx.nd.NDArray)   # merged, as in MXNet
+    full, _ = cell.unroll(4, data, merge_outputs=True)
+    np.testing.assert_allclose(outputs[0, 2:].asnumpy(), 0)
+    np.testing.assert_allclose(outputs[0, :2].asnumpy(), full[0, :2].asnumpy(),
+                               rtol=1e-6)
+    np.testing.assert_allclose(states[0][0].asnumpy(), full[0, 1].asnumpy(), rtol=1e-6)
+    steps, _ = cell.unroll(4, data, valid_length=lengths, merge_outputs=False)
+    assert isinstance(steps, list) and len(steps) == 4
+
+
+def test_unroll_with_symbolic_valid_length_matches_imperative():
+    cell = rnn.LSTMCell(3, prefix="lstm_")
+    cell.initialize()
+    data = mx.nd.random.uniform(shape=(2, 4, 5))
+    lengths = mx.nd.array([3, 1])
+    expected, expected_states = cell.unroll(4, data, valid_length=lengths,
+                                            merge_outputs=True)
+    outputs, states = cell.unroll(4, mx.sym.var("data"), merge_outputs=True,
+                                  valid_length=mx.sym.var("valid_length"))
+    graph = mx.sym.Group([outputs] + states)
+    ops = {node["op"] for node in json.loads(graph.tojson())["nodes"]}
+    assert {"SequenceMask", "SequenceLast", "_zeros"} <= ops
+    args = {name: param.data() for name, param in cell.collect_params().items()}
+    args.update(data=data, valid_length=lengths)
+    results = graph.bind(mx.cpu(), args).forward()
+    np.testing.assert_allclose(results[0].asnumpy(), expected.asnumpy(), rtol=1e-5)
+    for result, state in zip(results[1:], expected_states):
+        np.testing.assert_allclose(result.asnumpy(), state.asnumpy(), rtol=1e-5)
+
+
+def test_begin_state_with_sym_zeros_infers_the_batch_size():
+    cell = rnn.LSTMCell(3, prefix="lstm_")
+    begin = cell.begin_state(func=mx.sym.zeros)
+    assert [state.name for state in begin] == ["lstm_begin_state_0",
+                                               "lstm_begin_state_1"]
+    outputs, _ = cell.unroll(2, mx.sym.var("data"), begin, merge_outputs=True)
+    _, out_shapes, _ = outputs.infer_shape(data=(4, 2, 5))
+    assert out_shapes == [(4, 2, 3)]
+
+
+def test_layer_with_symbol_inputs_and_no_states_uses_sym_zeros():
+    layer = rnn.GRU(3, input_size=5, prefix="gru_")
+    layer.initialize()
+    data = mx.nd.random.uniform(shape=(4, 2, 5))
+    output = layer(mx.sym.var("data"))
+    args = {name: param.data() for name, param in layer.collect_params().items()}
+    args["data"] = data
+    result = output.bind(mx.cpu(), args).forward()[0]
+    np.testing.assert_allclose(result.asnumpy(), layer(data).asnumpy(), rtol=1e-5)
+
+
+def test_layer_with_use_sequence_length_raises_like_mxnet_on_cpu():
+    layer = rnn.LSTM(3, use_sequence_length=True)
+    layer.initialize()
+    with pytest.raises(MXNetError, match="CPU RNN operator.*valid_length"):
+        layer(mx.nd.ones((4, 2, 5)), sequence_length=mx.nd.array([2, 4]))

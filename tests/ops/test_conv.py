@@ -5,7 +5,6 @@ import pytest
 
 import dlkit as mx
 from dlkit.base import MXNetError
-from dlkit.ops import conv
 from dlkit.ops.registry import get_op
 from dlkit.test_utils import check_numeric_gradient
 
@@ -51,17 +50,9 @@ def conv_attrs(weight_shape, stride, pad, dilate, groups, **extra):
                 dilate=dilate, num_group=groups, **extra)
 
 
-@pytest.fixture(params=["strided", "flat"])
-def column_layout(request, monkeypatch):
-    """Run a test with each im2col layout: small test images would otherwise always take
-    the strided one (their flat layout has too many junk columns)."""
-    monkeypatch.setattr(conv, "FLAT_MAX_JUNK", -1.0 if request.param == "strided" else 9.0)
-    return request.param
-
-
 @pytest.mark.parametrize("data_shape, weight_shape, stride, pad, dilate, groups", CONV_CASES)
-def test_convolution_matches_direct_definition(ctx, column_layout, data_shape, weight_shape,
-                                               stride, pad, dilate, groups):
+def test_convolution_matches_direct_definition(ctx, data_shape, weight_shape, stride, pad,
+                                               dilate, groups):
     random = np.random.RandomState(1)
     x = random.uniform(-1, 1, data_shape)
     w = random.uniform(-1, 1, weight_shape)
@@ -76,8 +67,8 @@ def test_convolution_matches_direct_definition(ctx, column_layout, data_shape, w
 
 @pytest.mark.parametrize("data_shape, weight_shape, stride, pad, dilate, groups",
                          CONV_CASES[1:5])
-def test_convolution_gradients_match_numeric(column_layout, data_shape, weight_shape, stride,
-                                             pad, dilate, groups):
+def test_convolution_gradients_match_numeric(data_shape, weight_shape, stride, pad, dilate,
+                                             groups):
     random = np.random.RandomState(2)
     inputs = {"data": random.uniform(-1, 1, data_shape),
               "weight": random.uniform(-1, 1, weight_shape),
@@ -88,8 +79,8 @@ def test_convolution_gradients_match_numeric(column_layout, data_shape, weight_s
 
 
 @pytest.mark.parametrize("data_shape, weight_shape, stride, pad, dilate, groups", CONV_CASES)
-def test_deconvolution_is_the_adjoint_of_convolution(column_layout, data_shape, weight_shape,
-                                                     stride, pad, dilate, groups):
+def test_deconvolution_is_the_adjoint_of_convolution(data_shape, weight_shape, stride, pad,
+                                                     dilate, groups):
     # <conv(x, w), y> == <x, deconv(y, w)>: deconvolution is convolution's data gradient
     random = np.random.RandomState(3)
     x = nd.array(random.uniform(-1, 1, data_shape), dtype="float64")
@@ -105,14 +96,6 @@ def test_deconvolution_is_the_adjoint_of_convolution(column_layout, data_shape, 
     assert deconv.shape == data_shape
     np.testing.assert_allclose((conv * y.asnumpy()).sum(),
                                (x.asnumpy() * deconv.asnumpy()).sum(), rtol=1e-10)
-
-
-def test_layout_choice_keeps_junk_columns_below_the_limit():
-    # LeNet: 28x28 -> 24x24 (16% junk columns) goes flat, 12x12 -> 8x8 (44%) strided
-    geometry = ((5, 5), (1, 1), (1, 1), (0, 0))
-    assert conv._is_flat(geometry, (28, 28), (24, 24))
-    assert not conv._is_flat(geometry, (12, 12), (8, 8))
-    assert not conv._is_flat(((5, 5), (2, 1), (1, 1), (0, 0)), (28, 28), (12, 24))
 
 
 def test_convolution_docs_example():

@@ -10,7 +10,7 @@ nd = mx.nd
 
 
 def max_pool_grad_by_loops(x, out_grad, kernel, stride):
-    """Each window's gradient goes to its first maximum (row-major order), as in MXNet."""
+    """Each window's gradient goes to its first maximum (row-major), as in MXNet."""
     grad = np.zeros_like(x)
     for n, c, i, j in np.ndindex(*out_grad.shape):
         window = x[n, c, i * stride[0]:i * stride[0] + kernel[0],
@@ -23,7 +23,8 @@ def max_pool_grad_by_loops(x, out_grad, kernel, stride):
 @pytest.mark.parametrize("kernel, stride", [((2, 2), (2, 2)), ((2, 1), (3, 2)),
                                             ((3, 3), (2, 2))],
                          ids=["lenet-disjoint", "gaps-between-windows", "overlapping"])
-def test_max_pooling_gradient_goes_to_first_maximum_after_relu_ties(ctx, kernel, stride):
+def test_max_pooling_gradient_goes_to_first_maximum_after_relu_ties(ctx, kernel,
+                                                                    stride):
     # after a ReLU many windows are all zeros: every cell ties, the first one wins
     random = np.random.RandomState(5)
     x = np.maximum(random.uniform(-1, 1, (2, 3, 7, 8)), 0).astype("float32")
@@ -43,5 +44,6 @@ def test_max_pooling_gradient_goes_to_first_maximum_after_relu_ties(ctx, kernel,
 def test_disjoint_max_pooling_gradient_matches_numeric():
     data = np.random.RandomState(6).uniform(0.1, 1, (1, 2, 6, 4))
     check_numeric_gradient(
-        lambda arrays: nd.Pooling(*arrays, kernel=(2, 2), stride=(2, 2), pool_type="max"),
+        lambda arrays: nd.Pooling(*arrays, kernel=(2, 2), stride=(2, 2),
+                                  pool_type="max"),
         {"data": data}, rtol=1e-4, atol=1e-8)

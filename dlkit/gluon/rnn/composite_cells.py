@@ -6,14 +6,14 @@
     ZoneoutCell(cell)        while training, some units keep their previous value
     BidirectionalCell(l, r)  l reads the sequence forwards, r backwards; outputs joined
 
-They follow MXNet 1.9.1's ``gluon.rnn`` classes of the same names.
-Differs from MXNet: ``valid_length`` (per-sequence lengths) is not supported.
+They follow MXNet 1.9.1's ``gluon.rnn`` classes of the same names, ``unroll``'s
+``valid_length`` (per-sequence lengths) included.
 """
 from ... import ndarray
 from ...base import MXNetError
 from ..block import _indent
 from .rnn_cell import (HybridRecurrentCell, RecurrentCell, format_sequence,
-                       get_begin_state)
+                       get_begin_state, mask_sequence, reverse_sequence)
 
 __all__ = ["SequentialRNNCell", "HybridSequentialRNNCell", "DropoutCell",
            "ModifierCell", "ResidualCell", "ZoneoutCell", "BidirectionalCell"]
@@ -205,7 +205,8 @@ class ResidualCell(ModifierCell):
 
     def unroll(self, length, inputs, begin_state=None, layout="NTC", merge_outputs=None,
                valid_length=None):
-        """Unroll the base cell, then add the inputs to all outputs at once."""
+        """Unroll the base cell, then add the inputs to all outputs at once (with
+        ``valid_length``, the padded inputs are zeroed first, like the outputs)."""
         self.reset()
         self.base_cell._modified = False
         outputs, states = self.base_cell.unroll(length, inputs, begin_state,
@@ -215,7 +216,9 @@ class ResidualCell(ModifierCell):
         self.base_cell._modified = True
         if merge_outputs is None:
             merge_outputs = not isinstance(outputs, list)
-        inputs, _, F, _ = format_sequence(length, inputs, layout, merge_outputs)
+        inputs, axis, F, _ = format_sequence(length, inputs, layout, merge_outputs)
+        if valid_length is not None:
+            inputs = mask_sequence(F, inputs, length, valid_length, axis, merge_outputs)
         if merge_outputs:
             return F.elemwise_add(outputs, inputs), states
         return [F.elemwise_add(out, x) for out, x in zip(outputs, inputs)], states
@@ -307,20 +310,27 @@ class BidirectionalCell(HybridRecurrentCell):
 
     def unroll(self, length, inputs, begin_state=None, layout="NTC", merge_outputs=None,
                valid_length=None):
-        """Outputs have the features of both cells: (batch, length, left + right)."""
-        if valid_length is not None:
-            raise MXNetError("unroll: valid_length is not supported by dlkit")
+        """Outputs have the features of both cells: (batch, length, left + right).
+
+        With ``valid_length``, ``r_cell`` reads each sequence's valid steps backwards
+        (``SequenceReverse``) and the outputs are merged unless
+        ``merge_outputs=False``, as in MXNet.
+        """
         self.reset()
         inputs, axis, F, batch_size = format_sequence(length, inputs, layout, False)
         begin_state = get_begin_state(self, F, begin_state, inputs, batch_size)
         l_cell, r_cell = self._children.values()
         split = len(l_cell.state_info(batch_size))
         l_outputs, l_states = l_cell.unroll(length, inputs, begin_state[:split],
-                                            layout=layout, merge_outputs=False)
-        r_outputs, r_states = r_cell.unroll(length, list(reversed(inputs)),
-                                            begin_state[split:], layout=layout,
-                                            merge_outputs=False)
-        r_outputs = list(reversed(r_outputs))
+                                            layout=layout, merge_outputs=False,
+                                            valid_length=valid_length)
+        r_outputs, r_states = r_cell.unroll(
+            length, reverse_sequence(F, inputs, length, valid_length),
+            begin_state[split:], layout=layout, merge_outputs=False,
+            valid_length=valid_length)
+        r_outputs = reverse_sequence(F, r_outputs, length, valid_length)
+        if merge_outputs is None:
+            merge_outputs = valid_length is not None
         if merge_outputs:
             outputs = F.concat(F.stack(*l_outputs, axis=axis),
                                F.stack(*r_outputs, axis=axis),
@@ -329,4 +339,7 @@ class BidirectionalCell(HybridRecurrentCell):
             prefix = self._output_prefix
             outputs = [F.concat(left, right, dim=1, name=f"{prefix}t{step}")
                        for step, (left, right) in enumerate(zip(l_outputs, r_outputs))]
+        if valid_length is not None:
+            outputs = mask_sequence(F, outputs, length, valid_length, axis,
+                                    merge_outputs)
         return outputs, l_states + r_states

@@ -58,15 +58,52 @@ def format_sequence(length, inputs, layout, merge):
 
 
 def get_begin_state(cell, F, begin_state, inputs, batch_size):
-    """The given ``begin_state``, or zeros from ``cell.begin_state``."""
+    """The given ``begin_state``, or zeros from ``cell.begin_state``.
+
+    For Symbol inputs the zeros are ``sym.zeros`` nodes whose batch dimension (0,
+    unknown) shape inference fills in from the data, as in MXNet.
+    """
     if begin_state is not None:
         return begin_state
     if F is symbol:
-        raise MXNetError("unroll with Symbol inputs needs begin_state, for example "
-                         "begin_state=cell.begin_state(func=mx.sym.var) (dlkit has no "
-                         "symbol.zeros)")
+        return cell.begin_state(func=symbol.zeros)
     ctx = inputs[0].context if isinstance(inputs, list) else inputs.context
     return cell.begin_state(batch_size=batch_size, func=ndarray.zeros, ctx=ctx)
+
+
+def mask_sequence(F, data, length, valid_length, axis, merge):
+    """Zero the steps of ``data`` past each sequence's ``valid_length``.
+
+    ``data`` is one array with time on ``axis`` or a list of steps; the result is one
+    array (``merge=True``) or a list of ``length`` steps.
+    """
+    if isinstance(data, list):
+        data = F.stack(*data, axis=axis)
+    masked = F.SequenceMask(data, sequence_length=valid_length,
+                            use_sequence_length=True, axis=axis)
+    if merge:
+        return masked
+    return split_steps(F, masked, length, axis)
+
+
+def reverse_sequence(F, steps, length, valid_length):
+    """The list of ``steps`` in reverse order; with ``valid_length`` only each
+    sequence's valid steps are reversed (``SequenceReverse``), the padding stays last.
+    """
+    if valid_length is None:
+        return list(reversed(steps))
+    stacked = F.stack(*steps, axis=0)
+    reversed_steps = F.SequenceReverse(stacked, sequence_length=valid_length,
+                                       use_sequence_length=True)
+    return split_steps(F, reversed_steps, length, 0)
+
+
+def split_steps(F, data, length, axis):
+    """A list of the ``length`` steps of ``data`` along ``axis`` (time removed)."""
+    parts = F.split(data, axis=axis, num_outputs=length, squeeze_axis=True)
+    if F is symbol:
+        return [parts[index] for index in range(length)]
+    return list(parts) if isinstance(parts, (list, tuple)) else [parts]
 
 
 class RecurrentCell(Block):
@@ -143,9 +180,11 @@ class RecurrentCell(Block):
         merge_outputs : bool, optional
             True: one array with a time axis; False: a list of steps; None: whatever is
             simplest (a list).
-        valid_length : None
-            Differs from MXNet: per-sequence lengths are not supported (dlkit has no
-            SequenceMask); passing one raises MXNetError.
+        valid_length : NDArray or Symbol, optional
+            Length of each sequence, shape (batch,). Outputs past a sequence's length
+            are zeros (``SequenceMask``) and the returned states are those at its last
+            valid step (``SequenceLast``); the outputs come back merged unless
+            ``merge_outputs=False``.
 
         Returns
         -------
@@ -159,15 +198,21 @@ class RecurrentCell(Block):
         >>> outputs.shape
         (2, 3, 4)
         """
-        if valid_length is not None:
-            raise MXNetError("unroll: valid_length is not supported by dlkit")
         self.reset()
         inputs, axis, F, batch_size = format_sequence(length, inputs, layout, False)
         states = get_begin_state(self, F, begin_state, inputs, batch_size)
-        outputs = []
+        outputs, all_states = [], []
         for step in range(length):
             output, states = self(inputs[step], states)
             outputs.append(output)
+            all_states.append(states)
+        if valid_length is not None:
+            # each sequence's states at its own last step, then zeros past its end
+            states = [F.SequenceLast(F.stack(*steps, axis=0),
+                                     sequence_length=valid_length,
+                                     use_sequence_length=True, axis=0)
+                      for steps in zip(*all_states)]
+            outputs = mask_sequence(F, outputs, length, valid_length, axis, True)
         outputs, _, _, _ = format_sequence(length, outputs, layout, merge_outputs)
         return outputs, states
 

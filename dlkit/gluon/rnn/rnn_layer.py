@@ -32,9 +32,9 @@ class _RNNLayer(HybridBlock):
             raise MXNetError(f"Invalid layout {layout}; must be one of "
                              "['TNC' or 'NTC']")
         if projection_size or lstm_state_clip_min is not None or \
-                lstm_state_clip_max is not None or use_sequence_length:
-            raise MXNetError("projection_size, state_clip_* and use_sequence_length "
-                             "are not supported by dlkit's recurrent layers")
+                lstm_state_clip_max is not None:
+            raise MXNetError("projection_size and lstm_state_clip_* are not supported "
+                             "by dlkit's recurrent layers")
         self._hidden_size = hidden_size
         self._projection_size = None
         self._num_layers = num_layers
@@ -133,16 +133,28 @@ class _RNNLayer(HybridBlock):
 
     def __call__(self, inputs, states=None, sequence_length=None, **kwargs):
         """``layer(x)`` returns the output; ``layer(x, states)`` returns
-        ``(output, new states)``. Missing states are zeros."""
+        ``(output, new states)``. Missing states are zeros (``sym.zeros`` nodes for
+        Symbol inputs, their batch size inferred from the data).
+
+        ``sequence_length`` is ignored unless the layer was made with
+        ``use_sequence_length=True``, as in MXNet; with it the call raises, because
+        MXNet 1.9.1's CPU ``RNN`` operator refuses per-sequence lengths too (only its
+        cuDNN GPU kernel has them). Use a cell's ``unroll(valid_length=...)`` instead.
+        """
+        if self._use_sequence_length:
+            raise MXNetError(
+                f"{type(self).__name__}(use_sequence_length=True) is not supported: "
+                "MXNet 1.9.1's CPU RNN operator refuses sequence_length as well (only "
+                "its cuDNN GPU kernel supports it). Unroll the matching cell instead, "
+                f"e.g. rnn.{type(self).__name__}Cell(...).unroll(length, inputs, "
+                "valid_length=sequence_length), or mask with nd.SequenceMask")
         skip_states = states is None
         if self.skip_states is not None and skip_states != self.skip_states:
             self._clear_cached_op()     # the traced graph has a different input count
         self.skip_states = skip_states
-        if states is None:
-            if not isinstance(inputs, ndarray.NDArray):
-                raise MXNetError(f"{type(self).__name__} with Symbol inputs needs "
-                                 "states, for example layer.begin_state("
-                                 "func=mx.sym.var) (dlkit has no symbol.zeros)")
+        if states is None and isinstance(inputs, symbol.Symbol):
+            states = self.begin_state(0, func=symbol.zeros)
+        elif states is None:
             batch_size = inputs.shape[self._layout.find("N")]
             states = self.begin_state(batch_size, ctx=inputs.context,
                                       dtype=inputs.dtype)
@@ -226,8 +238,13 @@ _LAYER_PARAMETERS = """
     prefix : str, optional
     params : ParameterDict, optional
 
-    Differs from MXNet: ``projection_size``, ``state_clip_min/max`` and
-    ``use_sequence_length`` are not supported.
+    use_sequence_length : bool, default False
+        Accepted, but calling such a layer raises: MXNet 1.9.1's CPU ``RNN``
+        operator refuses per-sequence lengths too. Use a cell's
+        ``unroll(valid_length=...)``.
+
+    Differs from MXNet: ``projection_size`` and ``state_clip_min/max`` are not
+    supported.
 """
 
 
