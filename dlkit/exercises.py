@@ -34,6 +34,8 @@ def _as_numpy(value, checker, case):
 
 
 def _compare(checker, case, got, expected, rtol=1e-5, atol=1e-6):
+    """Raise an AssertionError that shows both values unless ``got`` is close."""
+    got = np.asarray(got)
     if got.shape != expected.shape:
         raise AssertionError(f"{checker}: for {case} the result has shape {got.shape}, "
                              f"expected {expected.shape}")

@@ -17,21 +17,9 @@ import numpy as np
 
 from . import ndarray as nd
 from .gluon.data import ArrayDataset, DataLoader, SimpleDataset
+from .exercises import _compare, _passed
 
 __all__ = ["check_sgd_wd", "check_evaluate_accuracy", "check_pad_batchify"]
-
-
-def _passed(checker, count):
-    print(f"{checker}: all {count} cases pass")
-
-
-def _compare(checker, case, got, expected, rtol=1e-5, atol=1e-6):
-    got = np.asarray(got)
-    if got.shape != expected.shape:
-        raise AssertionError(f"{checker}: for {case} the result has shape {got.shape}, "
-                             f"expected {expected.shape}")
-    if not np.allclose(got, expected, rtol=rtol, atol=atol):
-        raise AssertionError(f"{checker}: for {case}\nexpected\n{expected}\ngot\n{got}")
 
 
 # ---- 10 ----------------------------------------------------------------------------

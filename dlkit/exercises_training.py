@@ -28,27 +28,9 @@ from .base import MXNetError
 from .context import cpu
 from .gluon import Trainer, loss, nn
 from .lr_scheduler import FactorScheduler
+from .exercises import _as_numpy, _compare, _passed
 
 __all__ = ["check_predict_with_module", "check_parallel_step", "check_checkpoint"]
-
-
-def _passed(checker, count):
-    print(f"{checker}: all {count} cases pass")
-
-
-def _as_numpy(value, checker, case):
-    if not isinstance(value, nd.NDArray):
-        raise AssertionError(f"{checker}: for {case} your function returned "
-                             f"{type(value).__name__}, expected an NDArray")
-    return value.asnumpy()
-
-
-def _compare(checker, case, got, expected, rtol=1e-5, atol=1e-6):
-    if got.shape != expected.shape:
-        raise AssertionError(f"{checker}: for {case} the result has shape {got.shape}, "
-                             f"expected {expected.shape}")
-    if not np.allclose(got, expected, rtol=rtol, atol=atol):
-        raise AssertionError(f"{checker}: for {case}\nexpected\n{expected}\ngot\n{got}")
 
 
 def _mlp(in_units, hidden, outputs, seed, ctx):
