@@ -27,72 +27,11 @@ import math
 from .registry import (Bool, Choice, Example, Int, Op, Shape, known, merge_shape,
                        register_op, shape_error)
 from .windows import (_add_flat_windows, _add_windows, _check_data, _check_layout,
-                      _crop, _flat_positions, _flat_span, _flat_windows, _full,
-                      _geometry, _pad, _scratch, _windows)
+                      _columns, _crop, _full, _geometry, _out_columns, _padded, _scratch,
+                      _stride_one)
 
 CUDNN_TUNE = Choice(None, "fastest", "limited_workspace", "off")
 CONV_LAYOUT = Choice(None, "NCW", "NCHW", "NCDHW", "NHWC", "NDHWC")
-
-
-def _stride_one(geometry):
-    """The "flat windows" layout (windows.py) needs stride 1 on every axis.
-
-    Only the gradients use it. Their col2im adds runs of only one output row in the
-    strided layout, and runs of a whole span in the flat one: several times faster,
-    more than paying for the junk columns the GEMMs then also multiply (16% more work
-    for LeNet's 28x28 -> 24x24 layer, 44% for its 12x12 -> 8x8 one). The forward pass
-    has no col2im, its GEMM dominates, and it stays junk-free.
-    """
-    return all(s == 1 for s in geometry[1])
-
-
-def _padded(spatial, geometry):
-    return tuple(n + 2 * p for n, p in zip(spatial, geometry[3]))
-
-
-def _columns(xp, data, groups, geometry, out_spatial, flat):
-    """im2col: ``(G, C/G * prod(kernel), N * M)``, one column per window.
-
-    ``M`` is ``prod(out_spatial)``, or with ``flat`` (stride 1 only) the ``span`` that
-    also holds junk columns between output rows (``_flat_windows``); ``_out_columns``
-    lays out the output gradient the same way.
-    """
-    kernel, stride, dilate, pad = geometry
-    ndim = len(kernel)
-    batch, channels = data.shape[:2]
-    canvas = _pad(xp, data, pad, pad, 0)
-    canvas = canvas.reshape((batch, groups, channels // groups) + canvas.shape[2:])
-    taps = tuple(range(3, 3 + ndim))
-    if flat:
-        windows = _flat_windows(xp, canvas, kernel, dilate, out_spatial)
-        # (G, C/G, *kernel, N, span): the copy reads whole spans of contiguous cells
-        windows = windows.transpose((1, 2) + taps + (0, 3 + ndim))
-    else:
-        windows = _windows(xp, canvas, kernel, stride, dilate, out_spatial)
-        # (G, C/G, *kernel, N, *out): the innermost axis runs along an input row, so
-        # the copy reads memory in order
-        order = (1, 2) + tuple(t + ndim for t in taps) + (0,) + taps
-        windows = windows.transpose(order)
-    columns = _scratch(xp, "columns", windows.shape, windows.dtype)
-    columns[...] = windows                  # the one copy: im2col
-    return columns.reshape(groups, -1, math.prod(windows.shape[2 + ndim:]))
-
-
-def _out_columns(xp, out_grad, groups, geometry, data_spatial, flat):
-    """``(N, F, *out)`` -> ``(G, F/G, N * M)``, the column layout of ``_columns``."""
-    batch, filters = out_grad.shape[:2]
-    out_spatial = out_grad.shape[2:]
-    if not flat:
-        columns = _scratch(xp, "out_columns", (filters, batch) + out_spatial,
-                           out_grad.dtype)
-        columns[...] = out_grad.swapaxes(0, 1)
-        return columns.reshape(groups, filters // groups, -1)
-    padded = _padded(data_spatial, geometry)
-    span = _flat_span(padded, out_spatial)
-    columns = _scratch(xp, "out_columns", (filters, batch, span), out_grad.dtype)
-    columns.fill(0)        # the junk columns stay zero: they add nothing to a gradient
-    _flat_positions(xp, columns, padded, out_spatial)[...] = out_grad.swapaxes(0, 1)
-    return columns.reshape(groups, filters // groups, -1)
 
 
 def _conv_forward(xp, data, weight, bias, groups, geometry, out_spatial):
