@@ -18,7 +18,7 @@ The dashboard's own time is also summed inside its callbacks ("in callbacks"), w
 gives the overhead without comparing two noisy runs. The report gives medians over the
 repeats and the overheads against ``plain``::
 
-    python3 benchmarks/dashboard_overhead.py                 # 5 repeats, 3 epochs x 100 batches
+    python3 benchmarks/dashboard_overhead.py                 # 5 repeats, 2 epochs x 469 batches
     python3 benchmarks/dashboard_overhead.py -r 9 -e 2 -b 200 --redraw-interval 0.5
 
 Whole processes, one fit each (matplotlib's import then counts against the dashboard)::
@@ -106,8 +106,9 @@ def fit_once(mode, train_iter, num_epochs, redraw_interval):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-r", "--repeats", type=int, default=5)
-    parser.add_argument("-e", "--epochs", type=int, default=3)
-    parser.add_argument("-b", "--batches", type=int, default=100, help="batches per epoch")
+    parser.add_argument("-e", "--epochs", type=int, default=2)
+    parser.add_argument("-b", "--batches", type=int, default=469,
+                        help="batches per epoch (469: MNIST's 60000 images)")
     parser.add_argument("--redraw-interval", type=float, default=1.0)
     parser.add_argument("--modes", default="plain,notebook,text")
     parser.add_argument("--no-warmup", action="store_true",

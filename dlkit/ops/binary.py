@@ -43,6 +43,8 @@ class _Mul:
 
 
 class _Div:
+    may_warn = True   # its partials can divide by zero or take a log of x <= 0
+
     def forward(self, xp, lhs, rhs):
         return _keep_dtype(xp.divide(lhs, rhs), lhs if hasattr(lhs, "dtype") else rhs)
 
@@ -51,6 +53,8 @@ class _Div:
 
 
 class _Mod:
+    may_warn = True   # its partials can divide by zero or take a log of x <= 0
+
     def forward(self, xp, lhs, rhs):
         return xp.mod(lhs, rhs)
 
@@ -59,6 +63,8 @@ class _Mod:
 
 
 class _Power:
+    may_warn = True   # its partials can divide by zero or take a log of x <= 0
+
     def forward(self, xp, lhs, rhs):
         return xp.power(lhs, rhs)
 

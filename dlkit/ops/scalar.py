@@ -34,10 +34,11 @@ class ScalarOp(Op):
         data = inputs[0]
         lhs, rhs = self._operands(data, scalar)
         # partials() also computes the gradient for the scalar side, which is thrown
-        # away; it may be invalid (x ** 2 takes log(x) of a negative x), so NumPy's
-        # warning about it is silenced (CuPy has no errstate and does not warn)
+        # away; for / % ** it may be invalid (x ** 2 takes log(x) of a negative x), so
+        # NumPy's warning about it is silenced there (CuPy has no errstate and does not
+        # warn). Entering errstate costs about a microsecond, so only those pay it.
         errstate = getattr(xp, "errstate", None)
-        if errstate is None:
+        if errstate is None or not getattr(self.math, "may_warn", False):
             quiet = contextlib.nullcontext()
         else:
             quiet = errstate(invalid="ignore", divide="ignore")

@@ -150,18 +150,20 @@ def _add_flat_windows(flat_canvas, columns, kernel, dilate, spatial):
     span = columns.shape[-1]
     for tap in itertools.product(*(range(k) for k in kernel)):
         start = sum(t * d * r for t, d, r in zip(tap, dilate, rows))
-        flat_canvas[..., start:start + span] += columns[(Ellipsis,) + tap + (slice(None),)]
+        tap_columns = columns[(Ellipsis,) + tap + (slice(None),)]
+        flat_canvas[..., start:start + span] += tap_columns
     return flat_canvas
 
 
 def _stride_one(geometry):
     """The "flat windows" layout needs stride 1 on every axis.
 
-    Convolution (conv.py) uses it only for the gradients. Their col2im adds runs of only one output row in the
-    strided layout, and runs of a whole span in the flat one: several times faster,
-    more than paying for the junk columns the GEMMs then also multiply (16% more work
-    for LeNet's 28x28 -> 24x24 layer, 44% for its 12x12 -> 8x8 one). The forward pass
-    has no col2im, its GEMM dominates, and it stays junk-free.
+    Convolution (conv.py) uses it only for the gradients. Their col2im adds runs of
+    only one output row in the strided layout, and runs of a whole span in the flat
+    one: several times faster, more than paying for the junk columns the GEMMs then
+    also multiply (16% more work for LeNet's 28x28 -> 24x24 layer, 44% for its
+    12x12 -> 8x8 one). The forward pass has no col2im, its GEMM dominates, and it
+    stays junk-free.
     """
     return all(s == 1 for s in geometry[1])
 

@@ -42,13 +42,19 @@ class SGD(Optimizer):
         lr, wd = self._get_lr(index), self._get_wd(index)
         xp = weight.context.xp
         w = weight._data
-        g = self._clip(xp, self.rescale_grad * grad._data)
+        # the same float32 operations in the same order as the formulas above, but
+        # in place on one fresh array: no weight-sized temporaries per step
+        step = self._clip(xp, self.rescale_grad * grad._data)
+        if wd:
+            step += wd * w
+        step *= lr
         if state is None:
-            w[...] = w - lr * (g + wd * w)
+            w -= step
             return
         m = state._data
-        m[...] = self.momentum * m - lr * (g + wd * w)
-        w[...] = w + m
+        m *= self.momentum
+        m -= step
+        w += m
 
 
 @register

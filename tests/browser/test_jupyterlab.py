@@ -203,7 +203,7 @@ def test_lesson_05_shows_the_network_graph_as_svg(jupyterlab, browser):
     assert any("image/svg+xml" in o.get("data", {}) for o in outputs)
     graphs = [svg for svg in svg_texts(facts) if "FullyConnected" in svg]
     assert graphs, "no rendered graph SVG with FullyConnected nodes on the page"
-    # plot_network(net) of the lesson's MLP: data, 3 FullyConnected, 2 Activation, Softmax
+    # the lesson's net: data, fc1, relu1, bn1, fc2, softmax_label, softmax
     assert max(svg.count('class="node"') for svg in graphs) >= 7
 
 
