@@ -148,10 +148,13 @@ class TapeNode:
     def run_backward(self, xp, out_grads):
         if self.freed:
             self._raise_freed()
+        extra = {}
         if self.op.train_aware:
-            return self.op.backward(xp, self.inputs, self.outputs, out_grads,
-                                    is_train=self.is_train, **self.attrs)
-        return self.op.backward(xp, self.inputs, self.outputs, out_grads, **self.attrs)
+            extra["is_train"] = self.is_train
+        if self.op.skips_unneeded_grads:   # a constant input (parent None) needs none
+            extra["needs_grad"] = tuple(parent is not None for parent in self.parents)
+        return self.op.backward(xp, self.inputs, self.outputs, out_grads, **extra,
+                                **self.attrs)
 
     def add_out_grad(self, index, grad):
         """Sum a gradient arriving at output ``index`` (several consumers may send one)."""
@@ -357,6 +360,7 @@ def mark_variables(variables, gradients, grad_reqs="write"):
 class _FunctionOp:
     """Adapter that lets a user ``Function`` sit on the tape like a registered op."""
     train_aware = False
+    skips_unneeded_grads = False
 
     def __init__(self, function):
         self.function = function

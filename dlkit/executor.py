@@ -28,7 +28,8 @@ __all__ = ["Executor"]
 
 class Step:
     """One node of the plan: an op call with its parsed attributes and slot numbers."""
-    __slots__ = ("node", "op", "params", "inputs", "outputs", "train_aware", "backward")
+    __slots__ = ("node", "op", "params", "inputs", "outputs", "train_aware", "backward",
+                 "needs_grad")
 
     def __init__(self, node, inputs, outputs):
         self.node = node
@@ -39,6 +40,7 @@ class Step:
         self.train_aware = node.op.train_aware
         # set when some input leads to an array that wants a gradient
         self.backward = False
+        self.needs_grad = None   # per input, for ops with skips_unneeded_grads
 
 
 class Executor:
@@ -115,6 +117,8 @@ class Executor:
             if any(slot in wants for slot in step.inputs):
                 step.backward = True
                 wants.update(step.outputs)
+            if step.op.skips_unneeded_grads:
+                step.needs_grad = tuple(slot in wants for slot in step.inputs)
         self._wants_grad = wants
 
     def _entry_shape(self, entry):
@@ -237,12 +241,13 @@ class Executor:
                     out_grads_now[index] = xp.zeros_like(values[step.outputs[index]])
             inputs = [values[slot] for slot in step.inputs]
             outputs = [values[slot] for slot in step.outputs]
+            extra = {}
             if step.train_aware:
-                in_grads = step.op.backward(xp, inputs, outputs, out_grads_now,
-                                            is_train=is_train, **step.params)
-            else:
-                in_grads = step.op.backward(xp, inputs, outputs, out_grads_now,
-                                            **step.params)
+                extra["is_train"] = is_train
+            if step.needs_grad is not None:
+                extra["needs_grad"] = step.needs_grad
+            in_grads = step.op.backward(xp, inputs, outputs, out_grads_now, **extra,
+                                        **step.params)
             for slot, grad in zip(step.inputs, in_grads):
                 if grad is None or slot not in self._wants_grad:
                     continue

@@ -66,6 +66,7 @@ def _flatten_args(args):
 class _GraphOp:
     """Lets a whole traced graph sit on the autograd tape like one registered op."""
     train_aware = False
+    skips_unneeded_grads = False
 
     def __init__(self, graph):
         self.graph = graph
@@ -127,14 +128,20 @@ class CachedGraph:
             arrays.append(data[source] if isinstance(source, int) else source.data(ctx))
         return arrays
 
-    def _executor(self, args, auxes, ctx):
-        key = (ctx, tuple((a.shape, a.dtype) for a in args))
+    def _executor(self, args, auxes, ctx, data_needs):
+        """The executor for this input signature; ``data_needs[i]`` says whether data
+        input ``i`` wants a gradient (a constant batch of images does not, so the
+        first layer skips its data gradient, as MXNet's ``grad_req='null'`` does)."""
+        key = (ctx, tuple((a.shape, a.dtype) for a in args), data_needs)
         executor = self.executors.get(key)
         if executor is None:
             grads = []
             for name, array in zip(self.arg_names, args):
                 source = self.sources[name]
-                wants = isinstance(source, int) or source.grad_req != "null"
+                if isinstance(source, int):
+                    wants = data_needs[source]
+                else:
+                    wants = source.grad_req != "null"
                 grads.append(array.zeros_like() if wants else None)
             executor = self.output.bind(ctx, args, args_grad=grads, grad_req="write",
                                         aux_states=auxes)
@@ -150,13 +157,16 @@ class CachedGraph:
         self._finish_deferred(block, data)
         arg_arrays = self._arrays(self.arg_names, data, ctx)
         aux_arrays = self._arrays(self.aux_names, data, ctx)
-        executor = self._executor(arg_arrays, aux_arrays, ctx)
+        recording = autograd.is_recording()
+        data_needs = tuple(recording and autograd.parent_of(array) is not None
+                           for array in data)
+        executor = self._executor(arg_arrays, aux_arrays, ctx, data_needs)
         executor.arg_arrays = arg_arrays
         executor.aux_arrays = aux_arrays
         is_train = autograd.is_training()
         results = executor.forward(is_train=is_train)
         outputs = [NDArray(result._data, ctx) for result in results]
-        if autograd.is_recording():
+        if recording:
             self._record(executor, arg_arrays, outputs, ctx, is_train)
         if self.out_format is None:
             return outputs[0] if len(outputs) == 1 else outputs

@@ -123,6 +123,11 @@ def _merge_param(op, name, given, expected, reason):
                               f"{expected}") from None
 
 
+def _wanted(needs_grad, index):
+    """Whether input ``index`` needs a gradient (all do when nobody said otherwise)."""
+    return needs_grad is None or needs_grad[index]
+
+
 class _WithBias(Op):
     """Ops whose ``bias`` input disappears when ``no_bias`` is set."""
 
@@ -141,6 +146,7 @@ class FullyConnected(_WithBias):
     gives ``(N, T, num_hidden)``. ``weight`` has shape ``(num_hidden, in_units)``.
     """
     name = "FullyConnected"
+    skips_unneeded_grads = True
     examples = [Example(shapes=[(2, 3), (4, 3), (4,)], attrs={"num_hidden": 4}),
                 Example(shapes=[(2, 2, 3), (4, 6)], attrs={"num_hidden": 4, "no_bias": True}),
                 Example(shapes=[(2, 2, 3), (4, 3), (4,)],
@@ -184,13 +190,16 @@ class FullyConnected(_WithBias):
         out = xp.matmul(data, weight.T)
         return out if bias is None else out + bias
 
-    def backward(self, xp, inputs, outputs, out_grads, *, num_hidden, no_bias, flatten):
+    def backward(self, xp, inputs, outputs, out_grads, *, num_hidden, no_bias, flatten,
+                 needs_grad=None):
         data, weight = inputs[0], inputs[1]
         # every leading axis is just more rows of one (rows, in_units) matrix product
         rows = data.reshape(-1, weight.shape[1])
         out_grad = out_grads[0].reshape(-1, num_hidden)
-        grads = [xp.matmul(out_grad, weight).reshape(data.shape),
-                 xp.matmul(out_grad.T, rows)]
+        data_grad = None
+        if _wanted(needs_grad, 0):
+            data_grad = xp.matmul(out_grad, weight).reshape(data.shape)
+        grads = [data_grad, xp.matmul(out_grad.T, rows)]
         if not no_bias:
             grads.append(out_grad.sum(axis=0))
         return grads
@@ -206,6 +215,7 @@ class Convolution(_WithBias):
     ignored. Differs from MXNet: only channel-first layouts.
     """
     name = "Convolution"
+    skips_unneeded_grads = True
     examples = [
         Example(shapes=[(2, 3, 5, 5), (4, 3, 3, 3), (4,)],
                 attrs={"kernel": (3, 3), "num_filter": 4, "pad": (1, 1)}),
@@ -250,15 +260,18 @@ class Convolution(_WithBias):
         return _conv_forward(xp, data, weight, bias, num_group, geometry, out_spatial)
 
     def backward(self, xp, inputs, outputs, out_grads, *, kernel, stride, dilate, pad,
-                 num_group, no_bias, **ignored):
+                 num_group, no_bias, needs_grad=None, **ignored):
         data, weight = inputs[0], inputs[1]
         geometry = _geometry(self, kernel, stride, dilate, pad)
         out_grad = out_grads[0]
         flat = _stride_one(geometry)
         # both GEMMs read the output gradient in the column layout: build it once
         columns = _out_columns(xp, out_grad, num_group, geometry, data.shape[2:], flat)
-        grads = [_conv_data_grad(xp, columns, weight, data.shape, num_group, geometry,
-                                 out_grad.shape[2:], flat),
+        data_grad = None
+        if _wanted(needs_grad, 0):   # a first layer's images need no gradient
+            data_grad = _conv_data_grad(xp, columns, weight, data.shape, num_group,
+                                        geometry, out_grad.shape[2:], flat)
+        grads = [data_grad,
                  _conv_weight_grad(xp, data, columns, weight.shape, num_group, geometry,
                                    out_grad.shape[2:], flat)]
         if not no_bias:

@@ -85,12 +85,19 @@ class Op:
     ``is_loss``         True for a loss head (``SoftmaxOutput``): its backward ignores
                         the head gradient, so ``Executor.backward()`` needs no
                         ``out_grads``
+    ``skips_unneeded_grads``
+                        True if backward accepts the keyword ``needs_grad`` (one bool
+                        per input, like MXNet's ``req = 'null'``) and returns None for
+                        inputs that need none. Worth it where one input's gradient is
+                        expensive: a first convolution's data gradient is a whole
+                        GEMM plus col2im nobody reads. Autograd and the Executor pass it.
     """
     name = None
     aliases = ()
     aux_names = ()
     train_aware = False
     is_loss = False
+    skips_unneeded_grads = False
     examples = ()
 
     # filled by register_op from the forward signature

@@ -244,3 +244,40 @@ def test_bad_inputs_raise_errors_naming_op_argument_and_shapes(call, words):
         call()
     for word in words:
         assert word in str(error.value), (word, str(error.value))
+
+
+@pytest.mark.parametrize("op_name", ["Convolution", "FullyConnected"])
+def test_constant_data_gets_no_data_gradient_computed(monkeypatch, op_name):
+    # needs_grad (MXNet's req='null'): a first layer's images need no gradient, so
+    # neither autograd nor the Executor pays for one; the weight gradient is unchanged
+    from dlkit.ops import conv
+
+    attrs = ({"kernel": (3, 3), "num_filter": 2} if op_name == "Convolution"
+             else {"num_hidden": 2})
+    data = mx.nd.random.uniform(shape=(2, 1, 5, 5))
+    weight_shape = (2, 1, 3, 3) if op_name == "Convolution" else (2, 25)
+    weight = mx.nd.random.uniform(shape=weight_shape)
+    weight.attach_grad()
+    with mx.autograd.record():
+        out = getattr(mx.nd, op_name)(data, weight, no_bias=True, **attrs)
+    out.backward()
+    expected = weight.grad.asnumpy()
+
+    calls = []
+    original = conv._conv_data_grad
+    monkeypatch.setattr(conv, "_conv_data_grad",
+                        lambda *args: calls.append(1) or original(*args))
+    data_var = mx.sym.Variable("data")
+    net = getattr(mx.sym, op_name)(data_var, no_bias=True, name="layer", **attrs)
+    executor = net.bind(mx.cpu(), {"data": data, "layer_weight": weight},
+                        args_grad={"layer_weight": mx.nd.zeros(weight_shape)},
+                        grad_req={"data": "null", "layer_weight": "write"})
+    executor.forward(is_train=True)
+    executor.backward(mx.nd.ones(out.shape))
+    np.testing.assert_allclose(executor.grad_dict["layer_weight"].asnumpy(), expected,
+                               rtol=1e-5)
+    with mx.autograd.record():
+        out = getattr(mx.nd, op_name)(data, weight, no_bias=True, **attrs)
+    out.backward()
+    np.testing.assert_allclose(weight.grad.asnumpy(), expected, rtol=1e-5)
+    assert calls == []
