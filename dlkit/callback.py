@@ -15,7 +15,27 @@ import math
 import time
 
 __all__ = ["Speedometer", "do_checkpoint", "module_checkpoint", "log_train_metric",
-           "ProgressBar", "LogValidationMetricsCallback"]
+           "ProgressBar", "LogValidationMetricsCallback", "StopTraining"]
+
+
+class StopTraining(Exception):
+    """Raise it in a ``batch_end_callback`` to end ``Module.fit`` after this batch.
+
+    ``fit`` catches it, logs ``Epoch[e] Training stopped after batch n: <reason>``,
+    syncs the parameters across devices and returns: the parameters are those after
+    the last completed batch, and no further validation or epoch-end callbacks run.
+    The TrainingDashboard's Stop button works this way.
+
+    Differs from MXNet: MXNet 1.9.1 has no way to stop ``fit`` early; there, any
+    exception from a callback propagates. Nothing changes for callbacks that never
+    raise it.
+
+    Example
+    -------
+    >>> def stop_when_good(param):
+    ...     if param.eval_metric.get()[1] > 0.99:
+    ...         raise mx.callback.StopTraining("accuracy above 0.99")
+    """
 
 
 def module_checkpoint(mod, prefix, period=1, save_optimizer_states=False):

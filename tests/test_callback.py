@@ -2,6 +2,7 @@
 import logging
 import re
 
+import numpy as np
 import pytest
 
 import dlkit as mx
@@ -133,3 +134,33 @@ def test_period_below_one_means_every_epoch(monkeypatch, period):
                         lambda prefix, epoch, sym, arg, aux: saved.append(epoch))
     mx.callback.do_checkpoint("x", period=period)(0, None, {}, {})
     assert saved == [1]
+
+
+def test_stop_training_from_a_batch_end_callback_ends_fit_after_that_batch(caplog):
+    import logging
+
+    random = np.random.RandomState(0)
+    X = random.randn(96, 5).astype("float32")
+    y = (X[:, 0] > 0).astype("float32")
+    train_iter = mx.io.NDArrayIter(X, y, batch_size=32)
+    data = mx.sym.Variable("data")
+    net = mx.sym.SoftmaxOutput(mx.sym.FullyConnected(data, num_hidden=2, name="fc"),
+                               name="softmax")
+    module = mx.mod.Module(net)
+    seen = []
+
+    def stop_at_epoch_1_batch_1(param):
+        arg_params, _ = param.locals["self"].get_params()
+        seen.append((param.epoch, param.nbatch, arg_params["fc_weight"].asnumpy()))
+        if (param.epoch, param.nbatch) == (1, 1):
+            raise mx.callback.StopTraining("enough")
+
+    epochs_ended = []
+    with caplog.at_level(logging.INFO):
+        module.fit(train_iter, num_epoch=5, batch_end_callback=stop_at_epoch_1_batch_1,
+                   epoch_end_callback=lambda epoch, *rest: epochs_ended.append(epoch))
+    assert [(e, n) for e, n, _ in seen] == [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1)]
+    assert epochs_ended == [0]
+    np.testing.assert_array_equal(module.get_params()[0]["fc_weight"].asnumpy(),
+                                  seen[-1][2])
+    assert "Epoch[1] Training stopped after batch 1: enough" in caplog.text

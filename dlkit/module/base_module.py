@@ -23,6 +23,7 @@ import numpy as np
 from .. import metric as metric_module
 from ..base import MXNetError
 from .._batch_end import BatchEndParam
+from ..callback import StopTraining
 from ..initializer import Uniform
 from ..io import DataBatch, DataDesc, DataIter
 from ..logging_setup import enable_notebook_logging, in_ipython
@@ -224,8 +225,13 @@ class BaseModule:
             eval_metric = metric_module.create(eval_metric)
         for epoch in range(begin_epoch, num_epoch):
             tic = time.time()
-            name_values = self._train_epoch(epoch, train_data, eval_metric,
-                                            batch_end_callback, monitor, sparse_row_id_fn)
+            try:
+                name_values = self._train_epoch(epoch, train_data, eval_metric,
+                                                batch_end_callback, monitor,
+                                                sparse_row_id_fn)
+            except StopTraining as stop:   # a dlkit extension, see mx.callback
+                self._stop_training(epoch, stop)
+                return
             for name, value in name_values:
                 self.logger.info("Epoch[%d] Train-%s=%f", epoch, name, value)
             self.logger.info("Epoch[%d] Time cost=%.3f", epoch, time.time() - tic)
@@ -241,6 +247,14 @@ class BaseModule:
                 for name, value in results:
                     self.logger.info("Epoch[%d] Validation-%s=%f", epoch, name, value)
             train_data.reset()
+
+    def _stop_training(self, epoch, stop):
+        """End ``fit`` early: log why and sync parameters across devices."""
+        nbatch = getattr(stop, "nbatch", None)
+        where = "" if nbatch is None else f" after batch {nbatch}"
+        self.logger.info("Epoch[%d] Training stopped%s: %s", epoch, where, stop)
+        arg_params, aux_params = self.get_params()
+        self.set_params(arg_params, aux_params)
 
     def _train_epoch(self, epoch, train_data, eval_metric, batch_end_callback, monitor,
                      sparse_row_id_fn):
@@ -269,9 +283,13 @@ class BaseModule:
                 monitor.toc_print()
             if end_of_batch:
                 name_values = eval_metric.get_global_name_value()
-            for callback in _as_list(batch_end_callback):
-                callback(BatchEndParam(epoch=epoch, nbatch=nbatch, eval_metric=eval_metric,
-                                       locals=locals()))
+            try:
+                for callback in _as_list(batch_end_callback):
+                    callback(BatchEndParam(epoch=epoch, nbatch=nbatch,
+                                           eval_metric=eval_metric, locals=locals()))
+            except StopTraining as stop:
+                stop.nbatch = nbatch   # for fit's log line
+                raise
             nbatch += 1
         return name_values
 

@@ -16,57 +16,27 @@ A slow machine therefore redraws less often instead of training slower
 (benchmarks/dashboard_overhead.py measures it).
 Outside a notebook the dashboard prints one text line per redraw instead.
 
-Stopping. MXNet's ``fit`` has no stop hook, so Stop works in two steps::
+Stopping. A Jupyter kernel handles a button click only between two cells, or while
+a cell *awaits*. So ``await dash.fit_async(mod, ...)`` trains in a worker thread while
+the cell awaits it, and the click gets through (``dash.fit`` blocks the kernel: its
+Stop button works only for code that calls ``dash.stop()``)::
 
-    Stop clicked -> dash.stopped = True
-      Module:  dash.fit(mod, train_iter, ...) trains through ``dash.wrap(train_iter)``,
-               which ends the epoch at the next batch boundary, then raises StopTraining
-               at the next epoch's start; dash.fit catches it. Parameters are those after
-               the last completed batch.
-      Gluon:   your loop checks ``if dash.stopped: break``.
+    Stop clicked -> dash.stop(): dash.stopped = True
+      Module:  at the next batch end the dashboard (a batch_end_callback) raises
+               mx.callback.StopTraining; fit catches it and returns. Parameters are
+               those after the last completed batch.
+      Gluon:   your loop checks ``if dash.stopped: break`` (run it with
+               ``await asyncio.to_thread(train)`` for the button to work).
 """
 import sys
 import time
 
+from ..callback import StopTraining
 from ._common import StaticDisplay, in_notebook, ipywidgets_or_none
 
 __all__ = ["TrainingDashboard", "StopTraining"]
 
 MAX_DRAW_SHARE = 0.02  # the largest share of training time spent redrawing (issue 6: 5 %)
-
-
-class StopTraining(Exception):
-    """Raised by a dashboard-wrapped iterator to end ``fit`` after Stop was pressed."""
-
-
-class _StoppableIter:
-    """A DataIter wrapper whose epochs end early once the dashboard is stopped."""
-
-    def __init__(self, data_iter, dashboard):
-        self._iter = data_iter
-        self._dash = dashboard
-        self._started = False
-
-    def __getattr__(self, name):  # provide_data, batch_size, ... of the wrapped iterator
-        return getattr(self._iter, name)
-
-    def __iter__(self):
-        self._started = False
-        return self
-
-    def __next__(self):
-        if self._dash.stopped:
-            if not self._started:
-                raise StopTraining("training stopped from the dashboard")
-            raise StopIteration
-        self._started = True
-        return self._iter.next()
-
-    next = __next__
-
-    def reset(self):
-        self._started = False
-        self._iter.reset()
 
 
 class TrainingDashboard(StaticDisplay):
@@ -140,12 +110,17 @@ class TrainingDashboard(StaticDisplay):
         return epoch + batch / 1000.0
 
     def __call__(self, param):
-        """``batch_end_callback``: ``param`` is ``mx.model.BatchEndParam``."""
+        """``batch_end_callback``: ``param`` is ``mx.model.BatchEndParam``.
+
+        Raises ``mx.callback.StopTraining`` once Stop was pressed, which ends
+        ``Module.fit`` after this batch.
+        """
+        if not self.stopped:
+            batch_size = self._batch_size(param)
+            metrics = dict(param.eval_metric.get_name_value()) if param.eval_metric else {}
+            self.update(param.epoch, param.nbatch, metrics, samples=batch_size)
         if self.stopped:
-            return
-        batch_size = self._batch_size(param)
-        metrics = dict(param.eval_metric.get_name_value()) if param.eval_metric else {}
-        self.update(param.epoch, param.nbatch, metrics, samples=batch_size)
+            raise StopTraining("stopped from the dashboard")
 
     batch_end_callback = __call__
 
@@ -175,10 +150,6 @@ class TrainingDashboard(StaticDisplay):
             self._stop_button.disabled = True
             self._stop_button.description = "stopping..."
 
-    def wrap(self, data_iter):
-        """``data_iter`` wrapped so that its epochs end once ``stop()`` was called."""
-        return _StoppableIter(data_iter, self)
-
     def fit(self, module, train_data, **fit_kwargs):
         """``module.fit`` with this dashboard's callbacks added and Stop handled."""
         for key, hook in (("batch_end_callback", self),
@@ -188,12 +159,20 @@ class TrainingDashboard(StaticDisplay):
             given = [] if given is None else list(given) if isinstance(given, list) else [given]
             fit_kwargs[key] = given + [hook]
         self.num_epochs = self.num_epochs or fit_kwargs.get("num_epoch")
-        try:
-            module.fit(self.wrap(train_data), **fit_kwargs)
-        except StopTraining:
-            pass
+        module.fit(train_data, **fit_kwargs)   # fit itself ends on StopTraining
         self.finish()
         return module
+
+    async def fit_async(self, module, train_data, **fit_kwargs):
+        """``fit`` in a worker thread, awaited, so that Stop works in a notebook.
+
+        Use it as ``await dash.fit_async(mod, train_iter, num_epoch=10)`` in a cell:
+        while the cell awaits, the kernel is free to deliver the button's click.
+        NumPy's matrix products release the GIL, so training is as fast as with
+        ``fit``. Returns ``module``.
+        """
+        import asyncio
+        return await asyncio.to_thread(self.fit, module, train_data, **fit_kwargs)
 
     def finish(self):
         """Draw the final frame (it stays as a static image) and disable Stop."""

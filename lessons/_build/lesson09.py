@@ -202,6 +202,12 @@ md("""
 The `TrainingDashboard` widget draws the metrics as training runs and has a Stop
 button. `dash.fit(mod, ...)` is `mod.fit` with the dashboard's callbacks added; outside
 a notebook it prints text lines instead.
+
+A kernel reads a button click only between cells or while a cell *awaits*, so here
+we `await dash.fit_async(...)`: training runs in a worker thread while the cell
+waits, and Stop ends `fit` after the current batch (through the callback exception
+`mx.callback.StopTraining`, which `fit` catches). Try a larger `num_epoch` and press
+Stop.
 """),
 code("""
 from dlkit.widgets import TrainingDashboard
@@ -209,9 +215,9 @@ from dlkit.widgets import TrainingDashboard
 train_iter.reset()  # our loop left it at its end; fit resets only after each epoch
 mod3 = mx.mod.Module(net)
 dash = TrainingDashboard(redraw_interval=0.5)
-dash.fit(mod3, train_iter, eval_data=val_iter, num_epoch=10,
-         initializer=mx.init.Xavier(), optimizer="sgd",
-         optimizer_params={"learning_rate": 0.1, "momentum": 0.9})
+await dash.fit_async(mod3, train_iter, eval_data=val_iter, num_epoch=10,
+                     initializer=mx.init.Xavier(), optimizer="sgd",
+                     optimizer_params={"learning_rate": 0.1, "momentum": 0.9})
 """),
 md("""
 All three models learned the quadrants. This check fails the notebook if training

@@ -222,3 +222,55 @@ def test_lesson_09_shows_the_training_dashboard(jupyterlab, browser):
               if image["src"].startswith("data:image/png") and image["width"] > 100]
     assert frames, "no rendered dashboard PNG frame on the page"
     assert "Stop" in facts["buttons"], "the dashboard's Stop button (ipywidgets) is missing"
+
+
+STOP_NOTEBOOK_CELLS = [
+    """import numpy as np
+import dlkit as mx
+from dlkit.widgets import TrainingDashboard
+X = np.random.RandomState(0).randn(2000, 20).astype("float32")
+y = (X[:, 0] > 0).astype("float32")
+train_iter = mx.io.NDArrayIter(X, y, batch_size=50)
+net = mx.sym.SoftmaxOutput(mx.sym.FullyConnected(mx.sym.var("data"), num_hidden=2),
+                           name="softmax")
+mod = mx.mod.Module(net)""",
+    """dash = TrainingDashboard(redraw_interval=0.2)
+await dash.fit_async(mod, train_iter, num_epoch=100000)   # hours, unless Stop works
+print("stopped by the button:", dash.stopped, "in epoch", dash.epoch)""",
+]
+
+START_RUN_ALL = """() => {
+    const app = window.jupyterapp;
+    app.shell.currentWidget.sessionContext.ready.then(
+        () => app.commands.execute('notebook:run-all-cells'));
+}"""
+
+
+def test_the_stop_button_ends_a_running_fit(jupyterlab, browser):
+    # A click reaches the kernel while the fit cell is still running because the cell
+    # awaits fit_async (training runs in a worker thread).
+    url, token, notebooks = jupyterlab
+    cells = [{"cell_type": "code", "metadata": {}, "execution_count": None,
+              "outputs": [], "source": source} for source in STOP_NOTEBOOK_CELLS]
+    notebook = {"cells": cells, "metadata": {"kernelspec": {
+        "name": "python3", "display_name": "Python 3", "language": "python"}},
+        "nbformat": 4, "nbformat_minor": 5}
+    (notebooks / "stop.ipynb").write_text(json.dumps(notebook))
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(120_000)
+    try:
+        page.goto(f"{url}/lab/tree/stop.ipynb?reset&token={token}")
+        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell"
+                               " && window.jupyterapp.shell.currentWidget"
+                               " && window.jupyterapp.shell.currentWidget.sessionContext")
+        page.evaluate(START_RUN_ALL)
+        stop = page.locator(".jp-OutputArea-output button", has_text="Stop")
+        stop.wait_for(state="visible")
+        page.wait_for_function("() => window.jupyterapp.shell.currentWidget.node"
+                               ".innerText.includes(' samples/s  elapsed')")
+        stop.click()
+        page.wait_for_function("() => window.jupyterapp.shell.currentWidget.node"
+                               ".innerText.includes('stopped by the button: True')",
+                               timeout=60_000)
+    finally:
+        page.close()

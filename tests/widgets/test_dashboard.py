@@ -55,9 +55,9 @@ def test_the_dashboard_records_train_and_validation_points_per_batch_and_epoch(c
 def test_stop_ends_training_with_the_parameters_of_the_last_completed_batch():
     dashboard = TrainingDashboard(redraw_interval=10.0, display=False)
     module, snapshots = fit(dashboard, stop_at=(1, 1))
-    # Stop during batch 1 of epoch 1: the batch already fetched (2) still runs, then
-    # the epoch ends and no further epoch starts.
-    assert len(snapshots) == 4 + 3
+    # Stop pressed during batch 1 of epoch 1: the dashboard's batch-end callback raises
+    # StopTraining right after that batch, and fit returns.
+    assert len(snapshots) == 4 + 2
     final, _ = module.get_params()
     for name, value in final.items():
         np.testing.assert_array_equal(value.asnumpy(), snapshots[-1][name])
@@ -121,3 +121,22 @@ def test_a_fast_redraw_keeps_the_requested_interval():
     dashboard.last_draw, dashboard.draw_seconds = 10.0, 0.001
     assert not dashboard.redraw_due(10.4) and dashboard.redraw_due(10.6)
     assert dashboard.redraw_due(10.1, end_of_epoch=True)  # validation shows at once
+
+
+def test_fit_async_trains_in_a_worker_thread_and_stops_like_fit():
+    import asyncio
+    import threading
+
+    dashboard = TrainingDashboard(redraw_interval=10.0, display=False)
+    module = Module(small_net())
+    threads = []
+
+    def stop_in_epoch_1(param):
+        threads.append(threading.current_thread())
+        if (param.epoch, param.nbatch) == (1, 1):
+            dashboard.stop()   # what the button does, from the kernel's thread
+    result = asyncio.run(dashboard.fit_async(module, data_iter(), num_epoch=3,
+                                             batch_end_callback=stop_in_epoch_1))
+    assert result is module and dashboard.stopped
+    assert len(threads) == 4 + 2
+    assert threading.main_thread() not in threads
