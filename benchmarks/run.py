@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -152,6 +153,13 @@ def figure_in_fresh_process(framework, statement, measure="time"):
     return float(done.stdout.strip().splitlines()[-1])
 
 
+# After a call, OpenBLAS's and OpenMP's worker threads keep spinning (OpenBLAS for about
+# 0.1 s) before they sleep. On a 2-core machine the previous framework's spinning threads
+# would steal the cores of the next framework's repeat (measured: dlkit's MLP step 1.3 ms
+# alone, 3.1 ms alternating with NumPy), so every repeat starts after a short pause.
+SETTLE_SECONDS = 0.3
+
+
 def _figure(workload, seconds):
     """The reported figure of one repeat: time per item in the unit, or a rate."""
     if workload.measure == "peak_rss":
@@ -206,6 +214,7 @@ def measure_workload(workload, frameworks, repeats, timeout):
                     cell["error"] = str(exc)
                     continue
             else:
+                time.sleep(SETTLE_SECONDS)
                 request = {"op": "time", "workload": workload.name}
                 reply = framework.ask(request, timeout)
                 if "error" in reply:
