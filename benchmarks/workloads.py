@@ -407,8 +407,12 @@ def _mlp_params(mx):
 class MlpExecutor:
     def mx(mx):
         X, y = _mx_batch(mx, (BATCH_SIZE, NUM_INPUTS))
-        executor = _mlp_symbol(mx).simple_bind(mx.cpu(), data=X.shape,
-                                               softmax_label=y.shape)
+        # the same gradients as the autograd workload: none for the data and labels
+        symbol = _mlp_symbol(mx)
+        grad_req = {name: "null" if name in ("data", "softmax_label") else "write"
+                    for name in symbol.list_arguments()}
+        executor = symbol.simple_bind(mx.cpu(), grad_req=grad_req, data=X.shape,
+                                      softmax_label=y.shape)
         for name, value in _mlp_params(mx).items():
             value.copyto(executor.arg_dict[name])
         X.copyto(executor.arg_dict["data"])
