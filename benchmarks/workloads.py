@@ -511,6 +511,47 @@ class LenetGluonHybrid:
     numpy = _numpy_lenet_step
 
 
+DIGITS_FILE = Path(__file__).resolve().parents[1] / "dlkit/gluon/data/vision/digits.npz"
+DIGITS_TRAIN = 1437   # the split of dlkit's Digits dataset
+
+
+@workload(name="lenet_digits_train",
+          description="tests/gluon/test_lenet_digits.py's run: a small LeNet, 5 epochs of "
+          "Adam on the 8x8 digits (1437 images, batch 64), hybridized", unit="s",
+          scale=1.0, number=1, repeats=3)
+class LenetDigitsTrain:
+    # issue 5: the test asserts >= 95% validation accuracy; its time is measured here
+    def mx(mx):
+        import numpy as np
+        with np.load(DIGITS_FILE, allow_pickle=False) as archive:
+            images = archive["images"][:DIGITS_TRAIN, None].astype("float32") / 255
+            labels = archive["labels"][:DIGITS_TRAIN].astype("float32")
+        X, y = mx.nd.array((images - 0.03) / 0.05), mx.nd.array(labels)
+        nn = mx.gluon.nn
+
+        def train():
+            net = nn.HybridSequential()
+            net.add(nn.Conv2D(8, kernel_size=3, padding=1, activation="relu"),
+                    nn.MaxPool2D(pool_size=2, strides=2),
+                    nn.Conv2D(16, kernel_size=3, padding=1, activation="relu"),
+                    nn.MaxPool2D(pool_size=2, strides=2),
+                    nn.Flatten(), nn.Dense(32, activation="relu"), nn.Dense(10))
+            net.initialize(mx.init.Xavier())
+            net.hybridize()
+            loss_fn = mx.gluon.loss.SoftmaxCrossEntropyLoss()
+            trainer = mx.gluon.Trainer(net.collect_params(), "adam",
+                                       {"learning_rate": 0.01})
+            for epoch in range(5):
+                for start in range(0, DIGITS_TRAIN, 64):
+                    data, label = X[start:start + 64], y[start:start + 64]
+                    with mx.autograd.record():
+                        loss = loss_fn(net(data), label)
+                    loss.backward()
+                    trainer.step(data.shape[0])
+            loss.wait_to_read()
+        return train
+
+
 # --------------------------------------------------------------------------------------
 # Peak resident memory of a training run, each in a fresh process (issue 8: at most 1.5x
 # the hand-written NumPy version's). The figure includes the interpreter and the
