@@ -188,7 +188,9 @@ class FullyConnected(_WithBias):
         if flatten:
             data = data.reshape(data.shape[0], -1)
         out = xp.matmul(data, weight.T)
-        return out if bias is None else out + bias
+        if bias is not None:
+            out += bias   # in place: out is a fresh array, no second (rows, units) one
+        return out
 
     def backward(self, xp, inputs, outputs, out_grads, *, num_hidden, no_bias, flatten,
                  needs_grad=None):
