@@ -1,8 +1,8 @@
 """dlkit: MXNet 1.9.1's Python API on one small engine, for learning how it works.
 
 ``import dlkit as mx`` then use ``mx.nd``, ``mx.autograd``, ``mx.sym``, ``mx.mod``,
-``mx.gluon`` ... exactly as with MXNet. Heavy optional parts (CuPy, widgets, plotting) are
-imported only when used.
+``mx.gluon`` ... exactly as with MXNet. Heavy optional parts (CuPy, widgets, plotting)
+are imported only when used.
 
 Layers, bottom to top (each imports only the ones below it)::
 

@@ -1,12 +1,14 @@
-"""``mx.AttrScope``: attributes attached to every symbol created inside a ``with`` block.
+"""``mx.AttrScope``: attributes given to every symbol created in a ``with`` block.
 
     with mx.AttrScope(ctx_group="dev1", lr_mult="0.1"):
-        fc = mx.sym.FullyConnected(data, num_hidden=10)   # fc, fc_weight, fc_bias carry
-                                                          # __ctx_group__ and __lr_mult__
+        # fc, fc_weight and fc_bias carry __ctx_group__ and __lr_mult__
+        fc = mx.sym.FullyConnected(data, num_hidden=10)
+
 Scopes nest: an inner scope starts from the outer scope's attributes and adds its own.
 A few well-known keys (``HIDDEN_KEYS``) are stored with double underscores, as MXNet
 does, so ``lr_mult`` becomes ``__lr_mult__`` in the Symbol JSON.
 """
+
 import threading
 
 __all__ = ["AttrScope"]

@@ -11,22 +11,23 @@ the op, its attributes, its input and output arrays, and where each input came f
 
 ``backward`` walks the nodes reachable from the heads in reverse topological order and
 calls each op's ``backward`` (the same method the Executor calls), summing the gradients
-that reach an array by several paths. Leaf arrays (``attach_grad``) receive the result in
-``.grad`` according to their ``grad_req`` ('write', 'add' or 'null'). Afterwards the tape
-is freed unless ``retain_graph=True``, so memory does not grow from step to step.
+that reach an array by several paths. Leaf arrays (``attach_grad``) receive the result
+in ``.grad`` according to their ``grad_req`` ('write', 'add' or 'null'). Afterwards the
+tape is freed unless ``retain_graph=True``, so memory does not grow from step to step.
 
 ``record(train_mode=True)`` also switches training mode, which Dropout and BatchNorm
 read; ``pause()`` stops recording inside a recorded block.
 """
+
 import itertools
 import operator
 import threading
 
 from .base import MXNetError
 
-__all__ = ["record", "pause", "train_mode", "predict_mode", "is_recording", "is_training",
-           "set_recording", "set_training", "backward", "grad", "mark_variables",
-           "Function", "TapeNode"]
+__all__ = ["record", "pause", "train_mode", "predict_mode", "is_recording",
+           "is_training", "set_recording", "set_training", "backward", "grad",
+           "mark_variables", "Function", "TapeNode"]
 
 class _State(threading.local):
     """Per-thread flags. Class-level defaults make reading a flag a plain attribute
@@ -117,9 +118,9 @@ class TapeNode:
 
     ``parents[i]`` says where input ``i`` came from: ``(node, output_index)`` for the
     output of an earlier node, ``(None, array)`` for a leaf with ``attach_grad``, or
-    ``None`` for a constant. ``inputs``/``outputs`` are raw NumPy/CuPy arrays. ``xp`` and
-    ``num_visible`` may be given by the recorder (``invoke`` knows them already) so that
-    ``backward`` does not have to work them out again; ``out_grads`` collects the
+    ``None`` for a constant. ``inputs``/``outputs`` are raw NumPy/CuPy arrays. ``xp``
+    and ``num_visible`` may be given by the recorder (``invoke`` knows them already) so
+    that ``backward`` does not have to work them out again; ``out_grads`` collects the
     gradients that reach this node's outputs while ``backward`` runs.
     """
     __slots__ = ("op", "attrs", "inputs", "outputs", "parents", "is_train", "freed",
@@ -138,7 +139,7 @@ class TapeNode:
         self.xp = xp
         self.num_visible = num_visible
         self.out_grads = None
-        self.number = next(TapeNode._counter)   # creation order (see _topological_order)
+        self.number = next(TapeNode._counter)  # creation order (see _topological_order)
 
     def _raise_freed(self):
         raise MXNetError(
@@ -157,7 +158,7 @@ class TapeNode:
                                 **self.attrs)
 
     def add_out_grad(self, index, grad):
-        """Sum a gradient arriving at output ``index`` (several consumers may send one)."""
+        """Add a gradient for output ``index`` (several consumers may send one)."""
         if self.out_grads is None:
             if self.freed:
                 self._raise_freed()
@@ -220,8 +221,9 @@ def _run_backward(heads, head_grads, retain_graph, train_mode):
         entry = parent_of(head)
         if entry is None:
             raise MXNetError(
-                "cannot differentiate with respect to a head that was not computed under "
-                "autograd.record() from arrays with attach_grad()")
+                "cannot differentiate with respect to a head that was not computed "
+                "under autograd.record() from arrays with attach_grad()"
+            )
         entries.append(entry)
     order = _topological_order(entries)
     previous_training = set_training(train_mode) if train_mode is not None else None

@@ -31,7 +31,7 @@ DTYPE_ID_TO_NAME = {v: k for k, v in DTYPE_NAME_TO_ID.items()}
 
 
 def dtype_np(dtype):
-    """Turn ``'float32'``, ``np.float32`` or ``None`` (meaning float32) into a NumPy dtype."""
+    """Turn ``'float32'``, ``np.float32`` or ``None`` (float32) into a NumPy dtype."""
     if dtype is None:
         return np.dtype(mx_real_t)
     try:

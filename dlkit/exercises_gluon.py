@@ -63,7 +63,7 @@ def check_sgd_wd(sgd_wd):
 
 # ---- 11 ----------------------------------------------------------------------------
 def _scores(labels, right):
-    """One-hot scores (N, 3) that predict ``labels`` where ``right`` is 1, else wrong."""
+    """One-hot scores (N, 3): ``labels`` where ``right`` is 1, else a wrong class."""
     predicted = np.where(np.asarray(right) == 1, labels, (np.asarray(labels) + 1) % 3)
     return np.eye(3, dtype=np.float32)[predicted]
 
@@ -93,7 +93,9 @@ def check_evaluate_accuracy(evaluate_accuracy):
                                  f"returned {got!r}, expected a number") from None
         if abs(got - expected) > 1e-6:
             hint = ""
-            sizes = [len(right[i:i + batch_size]) for i in range(0, len(right), batch_size)]
+            sizes = [
+                len(right[i : i + batch_size]) for i in range(0, len(right), batch_size)
+            ]
             per_batch = np.mean([np.mean(right[i:i + batch_size])
                                  for i in range(0, len(right), batch_size)])
             if len(set(sizes)) > 1 and abs(got - per_batch) < 1e-6:
@@ -120,8 +122,10 @@ def check_pad_batchify(pad_batchify):
         samples = [(nd.array(s), label) for s, label in zip(sequences, labels)]
         result = pad_batchify(samples)
         if not isinstance(result, (tuple, list)) or len(result) != 2:
-            raise AssertionError(f"check_pad_batchify: for {case} return (data, label), "
-                                 f"got {type(result).__name__}")
+            raise AssertionError(
+                f"check_pad_batchify: for {case} return (data, label), "
+                f"got {type(result).__name__}"
+            )
         data, label = result
         for name, value in (("data", data), ("label", label)):
             if not isinstance(value, nd.NDArray):
@@ -138,7 +142,9 @@ def check_pad_batchify(pad_batchify):
     shapes = [batch[0].shape for batch in DataLoader(dataset, 2,
                                                      batchify_fn=pad_batchify)]
     if shapes != [(2, 3), (2, 2), (1, 5)]:
-        raise AssertionError("check_pad_batchify: in a DataLoader with batch_size 2 over "
-                             f"lengths 1, 3, 2, 2, 5 the data shapes are {shapes}, "
-                             "expected [(2, 3), (2, 2), (1, 5)]")
+        raise AssertionError(
+            "check_pad_batchify: in a DataLoader with batch_size 2 over "
+            f"lengths 1, 3, 2, 2, 5 the data shapes are {shapes}, "
+            "expected [(2, 3), (2, 2), (1, 5)]"
+        )
     _passed("check_pad_batchify", len(cases) + 1)

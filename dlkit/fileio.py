@@ -37,7 +37,9 @@ def write_atomically(fname, blob):
     if isinstance(blob, str):
         blob = blob.encode("utf-8")
     folder = os.path.dirname(os.path.abspath(fname))
-    temporary = os.path.join(folder, f".{os.path.basename(fname)}.{uuid.uuid4().hex}.tmp")
+    temporary = os.path.join(
+        folder, f".{os.path.basename(fname)}.{uuid.uuid4().hex}.tmp"
+    )
     # O_EXCL: never reuse a file someone else made; 0o666: the umask decides, as open()
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:

@@ -1,4 +1,4 @@
-"""Make ``logging.info`` lines from ``Module.fit`` and ``Speedometer`` visible in notebooks.
+"""Show the ``logging.info`` lines of ``Module.fit`` and ``Speedometer`` in notebooks.
 
 MXNet logs training progress with ``logging.info``. A plain Python session prints
 nothing at INFO level (the root logger starts at WARNING) and a Jupyter kernel shows
@@ -8,6 +8,7 @@ when nobody has configured logging yet. It never adds a second handler and never
 touches a logging set-up the user made; records still go through ``logging``, so
 ``logging.basicConfig(...)`` or ``logger.setLevel`` keep working as usual.
 """
+
 import logging
 import sys
 
@@ -34,7 +35,8 @@ class _StdoutHandler(logging.StreamHandler):
         return sys.stdout
 
     @stream.setter
-    def stream(self, value):  # logging.StreamHandler assigns it; we always use sys.stdout
+    def stream(self, value):
+        # logging.StreamHandler assigns it; we always use sys.stdout
         pass
 
 

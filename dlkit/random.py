@@ -1,4 +1,5 @@
-"""``mx.random``: seeding and the random samplers (same functions as ``mx.nd.random``)."""
+"""``mx.random``: seeding and the samplers (the same functions as ``mx.nd.random``)."""
+
 from .ndarray.random import *  # noqa: F401,F403
 from .ops import rng as _rng
 

@@ -1,4 +1,4 @@
-"""The imperative dispatcher (dlkit/ndarray/ndarray.py): ``invoke`` and its cached call
+"""The imperative dispatcher (dlkit/ndarray/dispatch.py): ``invoke`` and its cached call
 plans must behave exactly like the general path, errors included."""
 import numpy as np
 import pytest

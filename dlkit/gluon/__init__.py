@@ -17,5 +17,5 @@ from . import nn, loss, utils, data, rnn
 from .trainer import Trainer
 
 __all__ = ["Parameter", "Constant", "ParameterDict", "DeferredInitializationError",
-           "Block", "HybridBlock", "SymbolBlock", "Trainer", "nn", "rnn", "loss", "utils",
-           "data"]
+           "Block", "HybridBlock", "SymbolBlock", "Trainer", "nn", "rnn", "loss",
+           "utils", "data"]

@@ -130,7 +130,7 @@ class Block:
         return type(self).__name__.lower()
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        """Notebook display: plain text (MXNet's repr) plus its summary (see widgets/display.py)."""
+        """Notebook display: MXNet's repr plus a summary (see widgets/display.py)."""
         from ..widgets.display import block_mimebundle
         return block_mimebundle(self)
 
@@ -152,9 +152,11 @@ class Block:
             self.register_child(value, name)
         elif isinstance(value, Parameter):
             if name in self._reg_params:
-                raise MXNetError(f"Overriding Parameter attribute {name} is not allowed. "
-                                 "If you want to share parameters between blocks, please "
-                                 "set 'params' at Block construction instead.")
+                raise MXNetError(
+                    f"Overriding Parameter attribute {name} is not allowed. "
+                    "If you want to share parameters between blocks, please "
+                    "set 'params' at Block construction instead."
+                )
             self._reg_params[name] = value
         super().__setattr__(name, value)
 
@@ -312,9 +314,10 @@ class Block:
             if key not in params:
                 if not ignore_extra:
                     raise MXNetError(
-                        f"Parameter '{key}' loaded from file '{filename}' is not present "
-                        f"in ParameterDict, which contains parameters "
-                        f"{_brief_list(params)}. Set ignore_extra=True to ignore.")
+                        f"Parameter '{key}' loaded from file '{filename}' is not "
+                        f"present in ParameterDict, which contains parameters "
+                        f"{_brief_list(params)}. Set ignore_extra=True to ignore."
+                    )
                 continue
             params[key]._load_init(value, ctx, cast_dtype=cast_dtype,
                                    dtype_source=dtype_source)

@@ -1,5 +1,5 @@
-"""BaseModule: the high-level API (``fit``, ``score``, ``predict``) written only in terms
-of the intermediate API, so every module type gets it for free.
+"""BaseModule: the high-level API (``fit``, ``score``, ``predict``) written only in
+terms of the intermediate API, so every module type gets it for free.
 
 A module is a machine that runs a Symbol. It moves through four states, and each
 intermediate call checks that the states before it were reached::
@@ -9,12 +9,14 @@ intermediate call checks that the states before it were reached::
                                           init_optimizer()
                                                      v
                                               optimizer_initialized
-    forward/backward need binded + params_initialized; update needs optimizer_initialized
+    forward/backward need binded + params_initialized;
+    update needs optimizer_initialized
 
 ``fit`` is exactly: bind, init_params, init_optimizer, then per epoch
 (forward_backward, update, update_metric, callbacks for each batch; log Train-metrics;
 epoch-end callbacks; score on eval_data; reset the iterator).
 """
+
 import logging
 import time
 
@@ -55,13 +57,16 @@ def _as_list(value):
 
 
 def check_input_names(symbol, names, typename, throw):
-    """Check that ``names`` are arguments of ``symbol`` (MXNet's message, plain text)."""
+    """Check that ``names`` are arguments of ``symbol`` (MXNet's message, as text)."""
     arguments = symbol.list_arguments()
     for name in names:
         if name in arguments:
             continue
-        candidates = [a for a in arguments if not a.endswith(("_weight", "_bias", "_gamma",
-                                                              "_beta"))]
+        candidates = [
+            a
+            for a in arguments
+            if not a.endswith(("_weight", "_bias", "_gamma", "_beta"))
+        ]
         message = (f"You created Module with Module(..., {typename}_names={names}) but "
                    f"input with name '{name}' is not found in symbol.list_arguments(). "
                    "Did you mean one of:\n\t" + "\n\t".join(candidates))
@@ -78,7 +83,7 @@ def _to_descs(shapes):
 
 
 def parse_data_desc(data_names, label_names, data_shapes, label_shapes):
-    """Turn ``[('data', (1, 10))]`` into DataDescs and check the names match the module."""
+    """Turn ``[('data', (1, 10))]`` into DataDescs; check the names match the module."""
     data_shapes = _to_descs(data_shapes)
     given = [d.name for d in data_shapes]
     if sorted(given) != sorted(data_names):
@@ -89,12 +94,16 @@ def parse_data_desc(data_names, label_names, data_shapes, label_shapes):
     label_shapes = _to_descs(label_shapes)
     given = [d.name for d in label_shapes]
     if label_shapes and not label_names:
-        raise ValueError(f"label_shapes {label_shapes} were given but the module has no "
-                         "label inputs (label_names is empty): bind without label_shapes "
-                         "or create the Module with label_names")
+        raise ValueError(
+            f"label_shapes {label_shapes} were given but the module has no "
+            "label inputs (label_names is empty): bind without label_shapes "
+            "or create the Module with label_names"
+        )
     if label_shapes and sorted(given) != sorted(label_names):
-        raise ValueError(f"Data provided by label_shapes don't match names specified by "
-                         f"label_names ({label_shapes} vs. {list(label_names)})")
+        raise ValueError(
+            f"Data provided by label_shapes don't match names specified by "
+            f"label_names ({label_shapes} vs. {list(label_names)})"
+        )
     return data_shapes, label_shapes
 
 
@@ -122,8 +131,8 @@ class BaseModule:
         """Run prediction on ``eval_data`` and evaluate ``eval_metric``.
 
         Returns the metric's ``get_name_value()`` list, e.g. ``[('accuracy', 0.93)]``.
-        MXNet pitfall kept: a ``Speedometer`` passed as ``batch_end_callback`` resets the
-        metric it prints, so the returned value covers only the batches since its
+        MXNet pitfall kept: a ``Speedometer`` passed as ``batch_end_callback`` resets
+        the metric it prints, so the returned value covers only the batches since its
         last print (use ``auto_reset=False``).
         """
         require(self.binded and self.params_initialized,
@@ -141,15 +150,17 @@ class BaseModule:
             self.forward(eval_batch, is_train=False)
             self.update_metric(eval_metric, eval_batch.label)
             for callback in _as_list(batch_end_callback):
-                callback(BatchEndParam(epoch=epoch, nbatch=nbatch, eval_metric=eval_metric,
-                                       locals=locals()))
+                callback(BatchEndParam(epoch=epoch, nbatch=nbatch,
+                                       eval_metric=eval_metric, locals=locals()))
             actual_num_batch += 1
         for callback in _as_list(score_end_callback):
             callback(BatchEndParam(epoch=epoch, nbatch=actual_num_batch,
                                    eval_metric=eval_metric, locals=locals()))
         return eval_metric.get_name_value()
 
-    def iter_predict(self, eval_data, num_batch=None, reset=True, sparse_row_id_fn=None):
+    def iter_predict(
+        self, eval_data, num_batch=None, reset=True, sparse_row_id_fn=None
+    ):
         """Yield ``(outputs, nbatch, batch)`` for each batch, padding removed."""
         require(self.binded and self.params_initialized,
                 "iter_predict: call bind() and init_params() first")
@@ -186,20 +197,23 @@ class BaseModule:
             return output_list
         num_outputs = len(output_list[0])
         if any(len(outputs) != num_outputs for outputs in output_list):
-            raise MXNetError("Cannot merge batches, as num of outputs is not the same in "
-                             "mini-batches. Maybe bucketing is used?")
+            raise MXNetError(
+                "Cannot merge batches, as num of outputs is not the same in "
+                "mini-batches. Maybe bucketing is used?"
+            )
         merged = [concatenate([outputs[i] for outputs in output_list])
                   for i in range(num_outputs)]
         if num_outputs == 1 and not always_output_list:
             return merged[0]
         return merged
 
-    def fit(self, train_data, eval_data=None, eval_metric="acc", epoch_end_callback=None,
-            batch_end_callback=None, kvstore="local", optimizer="sgd",
-            optimizer_params=(("learning_rate", 0.01),), eval_end_callback=None,
-            eval_batch_end_callback=None, initializer=Uniform(0.01), arg_params=None,
-            aux_params=None, allow_missing=False, force_rebind=False, force_init=False,
-            begin_epoch=0, num_epoch=None, validation_metric=None, monitor=None,
+    def fit(self, train_data, eval_data=None, eval_metric="acc",
+            epoch_end_callback=None, batch_end_callback=None, kvstore="local",
+            optimizer="sgd", optimizer_params=(("learning_rate", 0.01),),
+            eval_end_callback=None, eval_batch_end_callback=None,
+            initializer=Uniform(0.01), arg_params=None, aux_params=None,
+            allow_missing=False, force_rebind=False, force_init=False, begin_epoch=0,
+            num_epoch=None, validation_metric=None, monitor=None,
             sparse_row_id_fn=None):
         """Train: bind, init params, init optimizer, then ``num_epoch`` epochs.
 
@@ -210,8 +224,9 @@ class BaseModule:
             raise MXNetError("fit: please specify num_epoch")
         if in_ipython():
             enable_notebook_logging()  # MXNet's log lines are invisible in notebooks
-        self.bind(data_shapes=train_data.provide_data, label_shapes=train_data.provide_label,
-                  for_training=True, force_rebind=force_rebind)
+        self.bind(data_shapes=train_data.provide_data,
+                  label_shapes=train_data.provide_label, for_training=True,
+                  force_rebind=force_rebind)
         if monitor is not None:
             self.install_monitor(monitor)
         self.init_params(initializer=initializer, arg_params=arg_params,
@@ -316,7 +331,7 @@ class BaseModule:
         nd_save(fname, save_dict)
 
     def load_params(self, fname):
-        """Load parameters saved by ``save_params`` (or MXNet) and ``set_params`` them."""
+        """Load parameters saved by ``save_params`` (or MXNet); ``set_params`` them."""
         arg_params, aux_params = {}, {}
         for key, value in nd_load(fname).items():
             kind, _, name = key.partition(":")
@@ -325,8 +340,10 @@ class BaseModule:
             elif kind == "aux":
                 aux_params[name] = value
             else:
-                raise ValueError(f"Invalid param file {fname}: key {key!r} does not start "
-                                 "with 'arg:' or 'aux:'")
+                raise ValueError(
+                    f"Invalid param file {fname}: key {key!r} does not start "
+                    "with 'arg:' or 'aux:'"
+                )
         self.set_params(arg_params, aux_params)
 
     # ---- hooks a module type may override ----

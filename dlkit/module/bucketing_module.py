@@ -1,4 +1,4 @@
-"""BucketingModule: one Module per bucket key (e.g. sequence length), sharing parameters.
+"""BucketingModule: one Module per bucket key (e.g. length), all sharing parameters.
 
 ::
 
@@ -7,9 +7,11 @@
     bucket 20 -> Module(symbol_20) ---+--> one set of parameter arrays (shared memory)
     default   -> Module(symbol_d)  --'
 
-A batch carries ``bucket_key``; ``forward`` switches to (or creates) that bucket's module,
-binding it with the default module's arrays so all buckets train the same weights.
+A batch carries ``bucket_key``; ``forward`` switches to (or creates) that bucket's
+module, binding it with the default module's arrays so all buckets train the same
+weights.
 """
+
 import logging
 
 from ..base import MXNetError
@@ -104,7 +106,7 @@ class BucketingModule(BaseModule):
         self.binded = True
 
     def switch_bucket(self, bucket_key, data_shapes, label_shapes=None):
-        """Make ``bucket_key``'s module current, binding it (sharing parameters) if new."""
+        """Make ``bucket_key``'s module current; bind it (sharing parameters) if new."""
         require(self.binded, "switch_bucket: call bind() first")
         if bucket_key not in self._buckets:
             module = self._new_module(bucket_key)
@@ -124,8 +126,9 @@ class BucketingModule(BaseModule):
         if self.params_initialized and not force_init:
             return
         require(self.binded, "call bind before initializing the parameters")
-        self._curr_module.init_params(initializer or Uniform(0.01), arg_params, aux_params,
-                                      allow_missing, force_init, allow_extra)
+        self._curr_module.init_params(initializer or Uniform(0.01), arg_params,
+                                      aux_params, allow_missing, force_init,
+                                      allow_extra)
         self.params_initialized = True
 
     def get_params(self):
@@ -144,7 +147,9 @@ class BucketingModule(BaseModule):
                        optimizer_params=(("learning_rate", 0.01),), force_init=False):
         require(self.binded and self.params_initialized,
                 "init_optimizer: call bind() and init_params() first")
-        self._curr_module.init_optimizer(kvstore, optimizer, optimizer_params, force_init)
+        self._curr_module.init_optimizer(
+            kvstore, optimizer, optimizer_params, force_init
+        )
         for module in self._buckets.values():
             if module is not self._curr_module:
                 module.borrow_optimizer(self._curr_module)

@@ -19,13 +19,15 @@ __all__ = ["DataParallelExecutorGroup", "split_slices"]
 
 
 def split_slices(batch_size, work_load_list):
-    """Cut ``range(batch_size)`` into one slice per device, proportional to the workload."""
+    """Cut ``range(batch_size)`` into one slice per device, by workload."""
     total = float(sum(work_load_list))
     sizes = [int(round(batch_size * load / total)) for load in work_load_list]
     sizes[-1] = batch_size - sum(sizes[:-1])
     if min(sizes) <= 0:
-        raise MXNetError(f"batch size {batch_size} is too small to split over "
-                         f"{len(work_load_list)} devices with workload {work_load_list}")
+        raise MXNetError(
+            f"batch size {batch_size} is too small to split over "
+            f"{len(work_load_list)} devices with workload {work_load_list}"
+        )
     slices, start = [], 0
     for size in sizes:
         slices.append(slice(start, start + size))
@@ -56,9 +58,9 @@ class DataParallelExecutorGroup:
     grad_req : str or dict
     """
 
-    def __init__(self, symbol, contexts, workload, data_shapes, label_shapes, param_names,
-                 for_training, inputs_need_grad, fixed_param_names=None, grad_req="write",
-                 state_names=None, shared_group=None):
+    def __init__(self, symbol, contexts, workload, data_shapes, label_shapes,
+                 param_names, for_training, inputs_need_grad, fixed_param_names=None,
+                 grad_req="write", state_names=None, shared_group=None):
         self.symbol = symbol
         self.contexts = contexts
         self.workload = workload
@@ -79,14 +81,18 @@ class DataParallelExecutorGroup:
     def _grad_req_dict(self, grad_req, data_shapes, label_shapes):
         """MXNet's rule: parameters get ``grad_req`` (fixed ones 'null'), inputs get
         'write' only when ``inputs_need_grad``; nothing gets gradients for inference."""
-        input_names = [d.name for d in data_shapes] + [d.name for d in label_shapes or []]
+        input_names = ([d.name for d in data_shapes]
+                       + [d.name for d in label_shapes or []])
         requests = {}
         for name in self.arg_names:
             if not self.for_training:
                 requests[name] = "null"
             elif name in self.param_names:
-                wanted = grad_req.get(name, "write") if isinstance(grad_req, dict) else \
-                    grad_req
+                wanted = (
+                    grad_req.get(name, "write")
+                    if isinstance(grad_req, dict)
+                    else grad_req
+                )
                 requests[name] = "null" if name in self.fixed_param_names else wanted
             elif name in input_names and name in [d.name for d in data_shapes]:
                 requests[name] = "write" if self.inputs_need_grad else "null"
@@ -122,14 +128,20 @@ class DataParallelExecutorGroup:
             self.execs.append(executor)
         if previous and reshape:
             self._share_params(previous)
-        self.param_arrays = [[e.arg_dict[n] for e in self.execs] for n in self.param_names]
+        self.param_arrays = [
+            [e.arg_dict[n] for e in self.execs] for n in self.param_names
+        ]
         self.grad_arrays = [[e.grad_dict.get(n) for e in self.execs]
                             for n in self.param_names]
         self.aux_arrays = [[e.aux_dict[n] for e in self.execs] for n in self.aux_names]
-        self.data_arrays = [[(s, e.arg_dict[n]) for s, e in zip(self.slices, self.execs)]
-                            for n in self.data_names]
-        self.label_arrays = [[(s, e.arg_dict[n]) for s, e in zip(self.slices, self.execs)]
-                             for n in self.label_names]
+        self.data_arrays = [
+            [(s, e.arg_dict[n]) for s, e in zip(self.slices, self.execs)]
+            for n in self.data_names
+        ]
+        self.label_arrays = [
+            [(s, e.arg_dict[n]) for s, e in zip(self.slices, self.execs)]
+            for n in self.label_names
+        ]
         self.input_grad_arrays = [[e.grad_dict.get(n) for e in self.execs]
                                   for n in self.data_names]
 
@@ -147,8 +159,12 @@ class DataParallelExecutorGroup:
             if self.grad_req[name] != "null":
                 grads[name] = shared.grad_dict[name] if reuse and \
                     shared.grad_dict.get(name) is not None else zeros(shape, ctx)
-        aux = {name: shared.aux_dict[name] if name in shared.aux_dict else zeros(shape, ctx)
-               for name, shape in zip(self.aux_names, aux_shapes)}
+        aux = {
+            name: (
+                shared.aux_dict[name] if name in shared.aux_dict else zeros(shape, ctx)
+            )
+            for name, shape in zip(self.aux_names, aux_shapes)
+        }
         return self.symbol.bind(ctx, args, args_grad=grads, grad_req=self.grad_req,
                                 aux_states=aux)
 
@@ -212,7 +228,9 @@ class DataParallelExecutorGroup:
     def get_input_grads(self, merge_multi_context=True):
         """Gradients with respect to the data inputs (needs ``inputs_need_grad``)."""
         if not self.inputs_need_grad:
-            raise MXNetError("get_input_grads: bind the module with inputs_need_grad=True")
+            raise MXNetError(
+                "get_input_grads: bind the module with inputs_need_grad=True"
+            )
         if merge_multi_context:
             return [_merge(block) for block in self.input_grad_arrays]
         return self.input_grad_arrays
@@ -253,8 +271,10 @@ def _load_slices(batch_arrays, targets, what):
             if isinstance(piece, np.ndarray):
                 target[:] = piece
             elif piece.shape != target.shape:
-                raise MXNetError(f"Module.forward: {what} of shape {piece.shape} does not "
-                                 f"fit the bound shape {target.shape}")
+                raise MXNetError(
+                    f"Module.forward: {what} of shape {piece.shape} does not "
+                    f"fit the bound shape {target.shape}"
+                )
             else:
                 piece.copyto(target)
 
@@ -272,4 +292,3 @@ def _average_into(block, target):
     if len(block) > 1:
         total /= len(block)
     target[:] = total.astype(target.dtype)
-

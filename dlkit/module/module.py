@@ -3,7 +3,7 @@
 ::
 
     Module(symbol)                       # knows data/label/param names
-      .bind(data_shapes, label_shapes)   # DataParallelExecutorGroup: executors + buffers
+      .bind(data_shapes, label_shapes)   # DataParallelExecutorGroup: executors, buffers
       .init_params(initializer)          # cpu copies in _arg_params -> every executor
       .init_optimizer(kvstore, optimizer)
       .forward(batch) .backward() .update()   # per batch
@@ -12,6 +12,7 @@
 Parameters live twice, as in MXNet: the executors hold the working copies, and
 ``_arg_params``/``_aux_params`` hold cpu copies that ``get_params`` refreshes.
 """
+
 import logging
 
 from .. import optimizer as opt
@@ -60,8 +61,10 @@ class Module(BaseModule):
         self._context = [context] if isinstance(context, Context) else list(context)
         self._work_load_list = work_load_list or [1] * len(self._context)
         if len(self._work_load_list) != len(self._context):
-            raise MXNetError(f"work_load_list has {len(self._work_load_list)} entries for "
-                             f"{len(self._context)} contexts")
+            raise MXNetError(
+                f"work_load_list has {len(self._work_load_list)} entries for "
+                f"{len(self._context)} contexts"
+            )
         self._symbol = symbol
         self._data_names = list(data_names or [])
         self._label_names = list(label_names or [])
@@ -138,7 +141,8 @@ class Module(BaseModule):
             self._symbol, self._context, self._work_load_list, self._data_shapes,
             self._label_shapes, self._param_names, for_training, inputs_need_grad,
             self._fixed_param_names, grad_req, self._state_names,
-            shared_group=shared_module._exec_group if shared_module is not None else None)
+            shared_group=(shared_module._exec_group if shared_module is not None
+                          else None))
         self.binded = True
         if shared_module is not None:
             self._share_from(shared_module)
@@ -153,8 +157,10 @@ class Module(BaseModule):
                                                        self._exec_group.aux_arrays)}
 
     def _share_from(self, shared_module):
-        require(shared_module.binded and shared_module.params_initialized,
-                "bind(shared_module=...): the shared module must be bound and initialized")
+        require(
+            shared_module.binded and shared_module.params_initialized,
+            "bind(shared_module=...): the shared module must be bound and initialized",
+        )
         self._arg_params = shared_module._arg_params
         self._aux_params = shared_module._aux_params
         self.params_initialized = True
@@ -203,8 +209,10 @@ class Module(BaseModule):
         if desc in given:
             source = given[desc]
             if source.shape != target.shape:
-                raise MXNetError(f"init_params: parameter {desc!s} has shape "
-                                 f"{source.shape} but the module expects {target.shape}")
+                raise MXNetError(
+                    f"init_params: parameter {desc!s} has shape "
+                    f"{source.shape} but the module expects {target.shape}"
+                )
             if source is not target:
                 source.copyto(target)
             return
@@ -215,7 +223,7 @@ class Module(BaseModule):
 
     def set_params(self, arg_params, aux_params, allow_missing=False, force_init=True,
                    allow_extra=False):
-        """Assign parameter values; with ``allow_missing`` only the given ones change."""
+        """Assign parameter values; with ``allow_missing`` only given ones change."""
         if not allow_missing:
             self.init_params(initializer=None, arg_params=arg_params,
                              aux_params=aux_params, allow_missing=allow_missing,
@@ -258,16 +266,21 @@ class Module(BaseModule):
         if update_on_kvstore:
             idx2name = dict(enumerate(self._param_names))
         else:
-            idx2name = {i * num_device + k: name for i, name in enumerate(self._param_names)
-                        for k in range(num_device)}
+            idx2name = {
+                i * num_device + k: name
+                for i, name in enumerate(self._param_names)
+                for k in range(num_device)
+            }
         if isinstance(optimizer, str):
             params = dict(optimizer_params)
             params.setdefault("rescale_grad", 1.0 / self._exec_group.batch_size)
             optimizer = opt.create(optimizer, sym=self._symbol, param_idx2name=idx2name,
                                    **params)
         elif not isinstance(optimizer, opt.Optimizer):
-            raise MXNetError(f"init_optimizer: optimizer must be a name or an Optimizer, "
-                             f"got {type(optimizer).__name__}")
+            raise MXNetError(
+                f"init_optimizer: optimizer must be a name or an Optimizer, "
+                f"got {type(optimizer).__name__}"
+            )
         elif not optimizer.idx2name:
             optimizer.idx2name = idx2name.copy()
         self._optimizer = optimizer
@@ -278,7 +291,9 @@ class Module(BaseModule):
             for index, name in enumerate(self._param_names):
                 kvstore.init(name, self._arg_params[name])
                 if update_on_kvstore:
-                    kvstore.pull(name, self._exec_group.param_arrays[index], priority=-index)
+                    kvstore.pull(
+                        name, self._exec_group.param_arrays[index], priority=-index
+                    )
             if update_on_kvstore:
                 kvstore.set_optimizer(optimizer)
         if not update_on_kvstore:
@@ -316,14 +331,18 @@ class Module(BaseModule):
         current = tuple(d.shape for d in self._data_shapes)
         new = tuple(d.shape for d in data_batch.data)
         if current != new:
-            self.reshape(self._descs_for(data_batch, new), self._label_descs_for(data_batch))
+            self.reshape(
+                self._descs_for(data_batch, new), self._label_descs_for(data_batch)
+            )
         self._exec_group.forward(data_batch, is_train)
 
     def _descs_for(self, data_batch, new_shapes):
         provided = getattr(data_batch, "provide_data", None)
         if provided:
             return provided
-        return [(desc.name, shape) for desc, shape in zip(self._data_shapes, new_shapes)]
+        return [
+            (desc.name, shape) for desc, shape in zip(self._data_shapes, new_shapes)
+        ]
 
     def _label_descs_for(self, data_batch):
         provided = getattr(data_batch, "provide_label", None)
@@ -374,9 +393,11 @@ class Module(BaseModule):
         return self._exec_group.get_outputs(merge_multi_context)
 
     def get_input_grads(self, merge_multi_context=True):
-        """Gradients with respect to the data inputs (bind with inputs_need_grad=True)."""
-        require(self.binded and self.params_initialized and self.inputs_need_grad,
-                "get_input_grads: bind with inputs_need_grad=True and init_params() first")
+        """Gradients with respect to the data inputs (needs inputs_need_grad=True)."""
+        require(
+            self.binded and self.params_initialized and self.inputs_need_grad,
+            "get_input_grads: bind with inputs_need_grad=True and init_params() first",
+        )
         return self._exec_group.get_input_grads(merge_multi_context)
 
     def update_metric(self, eval_metric, labels, pre_sliced=False):
@@ -403,7 +424,7 @@ class Module(BaseModule):
 
     @staticmethod
     def load(prefix, epoch, load_optimizer_states=False, **kwargs):
-        """A Module from a checkpoint; bind it, then it is ready (params initialized)."""
+        """A Module from a checkpoint; once bound it is ready (params initialized)."""
         from ..model import load_checkpoint
         symbol, args, auxs = load_checkpoint(prefix, epoch)
         module = Module(symbol=symbol, **kwargs)
@@ -416,7 +437,9 @@ class Module(BaseModule):
 
     def save_optimizer_states(self, fname):
         """Save the optimizer's state (momentum ...) to ``fname``."""
-        require(self.optimizer_initialized, "save_optimizer_states: call init_optimizer()")
+        require(
+            self.optimizer_initialized, "save_optimizer_states: call init_optimizer()"
+        )
         if self._update_on_kvstore:
             self._kvstore.save_optimizer_states(fname)
         else:
@@ -424,7 +447,9 @@ class Module(BaseModule):
 
     def load_optimizer_states(self, fname):
         """Load optimizer state saved by ``save_optimizer_states``."""
-        require(self.optimizer_initialized, "load_optimizer_states: call init_optimizer()")
+        require(
+            self.optimizer_initialized, "load_optimizer_states: call init_optimizer()"
+        )
         if self._update_on_kvstore:
             self._kvstore.load_optimizer_states(fname)
         else:

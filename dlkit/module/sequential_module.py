@@ -89,8 +89,10 @@ class SequentialModule(BaseModule):
             if meta.get(self.META_AUTO_WIRING, False):
                 names = module.data_names
                 if len(names) != len(my_data_shapes):
-                    raise MXNetError(f"auto_wiring: module {index} takes {len(names)} data "
-                                     f"inputs but gets {len(my_data_shapes)}")
+                    raise MXNetError(
+                        f"auto_wiring: module {index} takes {len(names)} data "
+                        f"inputs but gets {len(my_data_shapes)}"
+                    )
                 my_data_shapes = [(name, tuple(desc[1])) for name, desc in
                                   zip(names, my_data_shapes)]
             # every module after the first must pass gradients back to its predecessor
@@ -116,8 +118,10 @@ class SequentialModule(BaseModule):
                 if name in module.data_names or name in module.label_names:
                     continue
                 if name in seen:
-                    raise MXNetError(f"Duplicated parameter name {name!r} in modules "
-                                     f"{seen[name]} and {index} of the SequentialModule")
+                    raise MXNetError(
+                        f"Duplicated parameter name {name!r} in modules "
+                        f"{seen[name]} and {index} of the SequentialModule"
+                    )
                 seen[name] = index
             module.init_params(initializer=initializer or Uniform(0.01),
                                arg_params=arg_params, aux_params=aux_params,
@@ -146,7 +150,8 @@ class SequentialModule(BaseModule):
                 "init_optimizer: call bind() and init_params() first")
         for module in self._modules:
             module.init_optimizer(kvstore=kvstore, optimizer=optimizer,
-                                  optimizer_params=optimizer_params, force_init=force_init)
+                                  optimizer_params=optimizer_params,
+                                  force_init=force_init)
         self.optimizer_initialized = True
 
     def forward(self, data_batch, is_train=None):
@@ -181,7 +186,9 @@ class SequentialModule(BaseModule):
         return self._modules[-1].get_outputs(merge_multi_context)
 
     def get_input_grads(self, merge_multi_context=True):
-        require(self.inputs_need_grad, "get_input_grads: bind with inputs_need_grad=True")
+        require(
+            self.inputs_need_grad, "get_input_grads: bind with inputs_need_grad=True"
+        )
         return self._modules[0].get_input_grads(merge_multi_context)
 
     def update_metric(self, eval_metric, labels, pre_sliced=False):

@@ -7,8 +7,8 @@ from .. import ops as _ops  # noqa: F401  (registers every operator)
 from . import random
 from .arith import *  # noqa: F401,F403
 from .arith import __all__ as _arith_all
-from .ndarray import (NDArray, arange, array, concatenate, empty, full, invoke, moveaxis,
-                      ones, ones_like, waitall, zeros, zeros_like)
+from .ndarray import (NDArray, arange, array, concatenate, empty, full, invoke,
+                      moveaxis, ones, ones_like, waitall, zeros, zeros_like)
 from .register import public_functions as _public_functions
 from .serialization import load, load_frombuffer, save
 

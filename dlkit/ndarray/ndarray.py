@@ -8,249 +8,29 @@ An ``NDArray`` is a thin handle::
       _grad   -> NDArray or None                (after attach_grad)
       _entry  -> (TapeNode, index) or None      (which recorded op produced it)
 
-Every computation goes through ``invoke``, the one imperative dispatcher: it parses the
-op's attributes, checks contexts and shapes with the op's own ``infer_shape``, runs the
-op's ``forward`` with the context's array module, wraps the results and, while
-``autograd.record()`` is on, appends a node to the tape.
+Every computation goes through ``invoke`` (in ``dispatch.py``), the one imperative
+dispatcher: it parses the op's attributes, checks contexts and shapes with the op's own
+``infer_shape``, runs the op's ``forward`` with the context's array module, wraps the
+results and, while ``autograd.record()`` is on, appends a node to the tape. This module
+holds the array class and the creation functions (``array``, ``zeros``, ``arange`` ...).
 
-MXNet quirks kept: arrays are float32 by default; ``asnumpy`` copies; basic slices such as
-``x[1:3]`` are views that write through to ``x``.
+MXNet quirks kept: arrays are float32 by default; ``asnumpy`` copies; basic slices such
+as ``x[1:3]`` are views that write through to ``x``.
 """
+
 import numpy as np
 
 from .. import autograd
-from ..autograd import TapeNode, parent_of
 from ..base import MXNetError, dtype_np, mx_real_t
 from ..context import Context, current_context
-from ..ops.registry import get_op, same_shape
 
 __all__ = ["NDArray", "invoke", "array", "zeros", "ones", "full", "empty", "arange",
            "zeros_like", "ones_like", "waitall", "concatenate", "moveaxis"]
 
 
-# ----------------------------------------------------------------------------------------
-# The dispatcher.
-# ----------------------------------------------------------------------------------------
-def _split_arguments(op, args, kwargs):
-    """Separate array inputs from attributes, MXNet style.
-
-    Positional NDArrays are inputs in order; positional non-arrays after the inputs are
-    attributes in declaration order (``nd.sum(x, 1)`` is ``axis=1``). Keyword arguments
-    named like inputs are inputs.
-    """
-    inputs = []
-    attrs = {}
-    positional_attrs = []
-    for value in args:
-        if isinstance(value, NDArray) or (value is None and not positional_attrs):
-            inputs.append(value)
-        else:
-            positional_attrs.append(value)
-    if positional_attrs:
-        names = list(op.attrs)
-        for attr_name, value in zip(names, positional_attrs):
-            attrs[attr_name] = value
-    named_inputs = {}
-    for key, value in kwargs.items():
-        if key in op.input_names and (isinstance(value, NDArray) or value is None):
-            named_inputs[key] = value
-        else:
-            attrs[key] = value
-    if named_inputs:
-        if op.variadic:
-            raise MXNetError(f"operator {op.name}: pass its inputs positionally")
-        slots = dict(zip(op.input_names, inputs + [None] * len(op.input_names)))
-        for key, value in named_inputs.items():
-            slots[key] = value
-        inputs = [slots[name] for name in op.input_names]
-    return inputs, attrs
-
-
-def _parse_attrs_cached(op, attrs):
-    if attrs:
-        return op.parse_attrs(attrs)
-    defaults = op.__dict__.get("_default_attrs")
-    if defaults is None:
-        defaults = op.parse_attrs({})
-        op._default_attrs = defaults
-    return defaults
-
-
-class _CallPlan:
-    """What ``invoke`` learns about one (op, attributes) pair and reuses on later calls.
-
-    Parsing attributes and asking the op for its input and output counts cost more than
-    adding two small arrays, and the answers never change for the same attributes.
-    """
-    __slots__ = ("attrs", "num_inputs", "num_visible", "check_shapes")
-
-    def __init__(self, op, attrs):
-        self.attrs = attrs
-        self.num_inputs = len(op.list_inputs(attrs))
-        self.num_visible = op.num_visible_outputs(attrs)
-        # same_shape on a single input cannot fail, so calling it would be wasted work;
-        # every other infer_shape still runs on every call to catch bad shapes early
-        self.check_shapes = not (self.num_inputs == 1 and
-                                 type(op).infer_shape is same_shape)
-
-
-_PLANS = {}
-_PLANS_LIMIT = 4096   # scalars vary (x * lr): start afresh rather than grow forever
-
-
-def _plan_of(op, kwargs):
-    """The cached ``_CallPlan`` when ``kwargs`` holds only attributes, else None (the
-    call then takes the general path, which also reports any mistake in it)."""
-    if not kwargs:
-        key = op             # the commonest call, `a + b`: no key to build
-    else:
-        # the value types are part of the key: True == 1, yet Int rejects True
-        key = (op, tuple(kwargs.items()), tuple(map(type, kwargs.values())))
-    try:
-        plan = _PLANS.get(key)
-    except TypeError:        # an unhashable value such as a list: no caching
-        return None
-    if plan is not None:
-        return plan
-    if op.variadic:          # the input count comes from the call itself
-        return None
-    for name, value in kwargs.items():
-        if name not in op.attrs or isinstance(value, NDArray):
-            return None
-    try:
-        plan = _CallPlan(op, _parse_attrs_cached(op, kwargs))
-    except MXNetError:       # a bad or missing attribute: the general path explains it
-        return None
-    if len(_PLANS) >= _PLANS_LIMIT:
-        _PLANS.clear()
-    _PLANS[key] = plan
-    return plan
-
-
-def _context_of(op, inputs, ctx):
-    context = None
-    for value in inputs:
-        if value is None:
-            continue
-        if context is None:
-            context = value._ctx
-        elif value._ctx != context:
-            raise MXNetError(
-                f"operator {op.name}: inputs are on different contexts, {context} and "
-                f"{value._ctx}; move them with as_in_context() first")
-    if context is None:
-        context = Context(ctx) if ctx is not None else current_context()
-    return context
-
-
-def invoke(op, args, kwargs, out=None):
-    """Run ``op`` imperatively on NDArrays: the path of every ``mx.nd.*`` call.
-
-    Two steps: sort the call's arguments into inputs and parsed attributes
-    (``_prepare``), then check shapes with the op's ``infer_shape``, run its ``forward``
-    and record it (``_run``). A call whose positional arguments are exactly the op's
-    arrays and whose keywords are attributes, such as ``a + b`` or ``x * 2``, skips the
-    sorting and reuses a cached ``_CallPlan``: that keeps the per-op overhead small.
-    """
-    if isinstance(op, str):
-        op = get_op(op)
-    context = _common_context(op, args)
-    if context is not None:
-        plan = _plan_of(op, kwargs)
-        if plan is not None and len(args) == plan.num_inputs:
-            return _run(op, args, plan.attrs, context, out, plan.num_visible,
-                        plan.check_shapes)
-    inputs, attrs, ctx = _prepare(op, args, kwargs)
-    if ctx is None:
-        ctx = attrs.get("ctx")   # samplers carry MXNet's ctx attribute
-    context = _context_of(op, inputs, ctx)
-    return _run(op, inputs, attrs, context, out, op.num_visible_outputs(attrs), True)
-
-
-def _common_context(op, args):
-    """The context of ``args`` when there are some and all are NDArrays (else None);
-    raises when they live on different devices."""
-    context = None
-    for x in args:
-        if type(x) is not NDArray:
-            return None
-        if context is None:
-            context = x._ctx
-        elif x._ctx is not context and x._ctx != context:
-            _context_of(op, args, None)  # raises, naming both contexts
-    return context
-
-
-def _prepare(op, args, kwargs):
-    """General case of ``invoke``: returns ``(inputs, parsed attrs, ctx or None)``."""
-    ctx = kwargs.pop("ctx", None) if "ctx" in kwargs and "ctx" not in op.attrs else None
-    kwargs.pop("name", None)
-    inputs, attrs = _split_arguments(op, args, kwargs)
-    if op.variadic and "num_args" in op.attrs and "num_args" not in attrs:
-        attrs["num_args"] = len(inputs)  # MXNet counts the inputs for you
-    attrs = _parse_attrs_cached(op, attrs)
-    names = op.list_inputs(attrs)
-    while len(inputs) > len(names) and inputs[-1] is None:
-        inputs.pop()  # keyword inputs leave a None slot for bias when no_bias drops it
-    if len(inputs) < len(names):
-        inputs = inputs + [None] * (len(names) - len(inputs))
-    for name, value in zip(names, inputs):
-        if value is None and name not in op.optional_inputs:
-            raise MXNetError(f"operator {op.name}: missing input {name!r}; it takes "
-                             f"inputs {names}")
-    if len(inputs) > len(names):
-        raise MXNetError(f"operator {op.name}: got {len(inputs)} inputs but it takes "
-                         f"{len(names)}: {names}")
-    return inputs, attrs, ctx
-
-
-def _run(op, inputs, attrs, context, out, num_visible, check_shapes):
-    """Check shapes, compute, wrap the results and record them on the tape."""
-    data = [None if x is None else x._data for x in inputs]
-    if check_shapes:
-        op.infer_shape([None if x is None else x.shape for x in data], **attrs)
-    xp = context.xp
-    training = autograd._state.training
-    if op.train_aware:
-        results = op.forward(xp, *data, is_train=training, **attrs)
-    else:
-        results = op.forward(xp, *data, **attrs)
-    if type(results) is not tuple and type(results) is not list:
-        results = (results,)
-    outputs = [NDArray(result, context) for result in results]
-    if autograd._state.recording:
-        _record(op, attrs, inputs, data, results, outputs, training, xp, num_visible)
-    if out is not None:
-        return _write_out(op, outputs[:num_visible], out)
-    return outputs[0] if num_visible == 1 else outputs[:num_visible]
-
-
-def _record(op, attrs, inputs, data, results, outputs, training, xp, num_visible):
-    parents = [parent_of(x) for x in inputs]
-    for parent in parents:
-        if parent is not None:
-            break
-    else:
-        return   # only constants in: nothing to differentiate
-    node = TapeNode(op, attrs, data, results, parents, training, xp, num_visible)
-    for index, output in enumerate(outputs):
-        output._entry = (node, index)
-
-
-def _write_out(op, outputs, out):
-    targets = out if isinstance(out, (list, tuple)) else [out]
-    for target, output in zip(targets, outputs):
-        if target.shape != output.shape:
-            raise MXNetError(f"operator {op.name}: out= has shape {target.shape} but the "
-                             f"result has shape {output.shape}")
-        target._data[...] = output._data
-        target._entry = output._entry
-    return out
-
-
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # The array class.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 def _shape_text(shape):
     return "x".join(str(dim) for dim in shape)
 
@@ -337,7 +117,7 @@ class NDArray:
     __str__ = __repr__
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        """Notebook display: MXNet's text plus HTML with a heat map for 2-D (lazy import)."""
+        """Notebook display: MXNet's text, HTML with a 2-D heat map (lazy import)."""
         from ..visualization.ndarray_display import ndarray_mimebundle
         return ndarray_mimebundle(self)
 
@@ -391,11 +171,13 @@ class NDArray:
         return self.copyto(self._ctx)
 
     def copyto(self, other):
-        """Copy into the NDArray ``other`` (returns it), or onto the Context ``other``."""
+        """Copy into the NDArray ``other`` (returned), or onto the Context ``other``."""
         if isinstance(other, NDArray):
             if other.shape != self.shape:
-                raise MXNetError(f"copyto: shape mismatch, source {self.shape} and target "
-                                 f"{other.shape}")
+                raise MXNetError(
+                    f"copyto: shape mismatch, source {self.shape} and target "
+                    f"{other.shape}"
+                )
             other._data[...] = _move(self._data, other._ctx)
             return other
         if isinstance(other, Context):
@@ -411,7 +193,7 @@ class NDArray:
     as_in_ctx = as_in_context
 
     def wait_to_read(self):
-        """MXNet waits for pending writes; dlkit computes eagerly, so this returns at once."""
+        """MXNet waits for pending writes; dlkit computes eagerly, so this returns."""
 
     def wait_to_write(self):
         """See ``wait_to_read``."""
@@ -434,7 +216,7 @@ class NDArray:
         return NDArray(self._data, self._ctx)
 
     def backward(self, out_grad=None, retain_graph=False, train_mode=True):
-        """Compute the gradient of this array with respect to the leaves it came from."""
+        """Compute the gradient of this array with respect to its leaves."""
         autograd.backward([self], None if out_grad is None else [out_grad],
                           retain_graph=retain_graph, train_mode=train_mode)
 
@@ -585,7 +367,9 @@ class NDArray:
         if isinstance(other, (int, float, np.number, bool)):
             return invoke(scalar_op, [self], {"scalar": other})
         if isinstance(other, np.ndarray):
-            return invoke(array_op, [self, array(other, self._ctx, self._data.dtype)], {})
+            return invoke(
+                array_op, [self, array(other, self._ctx, self._data.dtype)], {}
+            )
         return NotImplemented
 
     def _inplace(self, other, array_op, scalar_op):
@@ -723,15 +507,15 @@ def _move(data, ctx, copy=False):
         return xp.array(data, copy=True) if copy else xp.asarray(data)
 
 
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Creation functions.
-# ----------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 def _ctx(ctx):
     return current_context() if ctx is None else ctx
 
 
 def array(source_array, ctx=None, dtype=None):
-    """An NDArray from a list, NumPy array or NDArray; float32 unless ``dtype`` says else.
+    """An NDArray from a list, NumPy array or NDArray; float32 unless ``dtype`` is set.
 
     MXNet quirk kept: a float64 NumPy array becomes float32 unless you pass ``dtype``.
     (An NDArray source keeps its dtype.)
@@ -750,7 +534,7 @@ def array(source_array, ctx=None, dtype=None):
 
 
 def empty(shape, ctx=None, dtype=None):
-    """An uninitialised array (dlkit fills it with zeros, so results are reproducible)."""
+    """An uninitialised array (dlkit fills it with zeros: results are reproducible)."""
     return zeros(shape, ctx, dtype)
 
 
@@ -816,3 +600,8 @@ def moveaxis(tensor, source, destination):
     axes = list(range(tensor.ndim))
     axes.insert(destination % tensor.ndim, axes.pop(source % tensor.ndim))
     return invoke("transpose", [tensor], {"axes": tuple(axes)})
+
+
+# ``invoke`` wraps its results in the NDArray class above, so it is imported once that
+# class exists; ``from dlkit.ndarray.ndarray import invoke`` keeps working.
+from .dispatch import invoke

@@ -3,7 +3,7 @@
 ``nd.FullyConnected`` is not written by hand anywhere: it is built here from the
 ``FullyConnected`` entry of the registry, so ``help(nd.FullyConnected)`` shows the op's
 docstring, its inputs and its attributes with their defaults, and calling it runs
-``invoke`` (see ``ndarray.py``).
+``invoke`` (see ``dispatch.py``).
 """
 import inspect
 
@@ -14,7 +14,7 @@ __all__ = ["make_function", "public_functions", "docstring"]
 
 
 def _signature(op):
-    """``(data=None, weight=None, *, num_hidden, no_bias=False, out=None, name=None)``."""
+    """E.g. ``(data=None, weight=None, *, num_hidden, no_bias=False, out=None)``."""
     kind = inspect.Parameter
     if op.variadic:
         parameters = [kind("data", kind.VAR_POSITIONAL)]

@@ -16,19 +16,20 @@ the gradients use the faster "flat" windows of ``windows.py`` instead, and the l
 temporaries (columns, GEMM products) live in reusable scratch buffers.
 
 ``Deconvolution`` *is* the data gradient of a convolution, and its gradient is a
-convolution, so it reuses the same three helpers. ``Pooling`` (in ``pooling.py``) reads the
-same windows (``windows.py``) and reduces them.
+convolution, so it reuses the same three helpers. ``Pooling`` (in ``pooling.py``) reads
+the same windows (``windows.py``) and reduces them.
 
 Grouped convolution (``num_group``) splits channels and filters into ``G`` independent
 convolutions; it is one batched GEMM with the group as the batch axis.
 """
+
 import math
 
 from .registry import (Bool, Choice, Example, Int, Op, Shape, known, merge_shape,
                        register_op, shape_error)
 from .windows import (_add_flat_windows, _add_windows, _check_data, _check_layout,
-                      _columns, _crop, _full, _geometry, _out_columns, _padded, _scratch,
-                      _stride_one)
+                      _columns, _crop, _full, _geometry, _out_columns, _padded,
+                      _scratch, _stride_one)
 
 CUDNN_TUNE = Choice(None, "fastest", "limited_workspace", "off")
 CONV_LAYOUT = Choice(None, "NCW", "NCHW", "NCDHW", "NHWC", "NDHWC")
@@ -87,7 +88,7 @@ def _conv_data_grad(xp, out_columns, weight, data_shape, groups, geometry, out_s
 
 def _conv_weight_grad(xp, data, out_columns, weight_shape, groups, geometry,
                       out_spatial, flat):
-    """Gradient with respect to ``weight``: (out_grad) @ (columns)^T, one GEMM per group.
+    """Gradient with respect to ``weight``: out_grad @ columns^T, one GEMM per group.
 
     Computed as ``(columns @ out_grad^T)^T``: the same numbers, but OpenBLAS is about
     twice as fast when the short side (F/G filters) is the result's columns, not rows.
@@ -147,10 +148,13 @@ class FullyConnected(_WithBias):
     """
     name = "FullyConnected"
     skips_unneeded_grads = True
-    examples = [Example(shapes=[(2, 3), (4, 3), (4,)], attrs={"num_hidden": 4}),
-                Example(shapes=[(2, 2, 3), (4, 6)], attrs={"num_hidden": 4, "no_bias": True}),
-                Example(shapes=[(2, 2, 3), (4, 3), (4,)],
-                        attrs={"num_hidden": 4, "flatten": False})]
+    examples = [
+        Example(shapes=[(2, 3), (4, 3), (4,)], attrs={"num_hidden": 4}),
+        Example(shapes=[(2, 2, 3), (4, 6)], attrs={"num_hidden": 4, "no_bias": True}),
+        Example(
+            shapes=[(2, 2, 3), (4, 3), (4,)], attrs={"num_hidden": 4, "flatten": False}
+        ),
+    ]
 
     def infer_shape(self, in_shapes, *, num_hidden, no_bias, flatten):
         data, weight = in_shapes[0], in_shapes[1]
@@ -229,8 +233,8 @@ class Convolution(_WithBias):
         Example(shapes=[(1, 2, 4, 4, 4), (2, 2, 2, 2, 2), (2,)],
                 attrs={"kernel": (2, 2, 2), "num_filter": 2})]
 
-    def infer_shape(self, in_shapes, *, kernel, stride, dilate, pad, num_filter, num_group,
-                    workspace, no_bias, cudnn_tune, cudnn_off, layout):
+    def infer_shape(self, in_shapes, *, kernel, stride, dilate, pad, num_filter,
+                    num_group, workspace, no_bias, cudnn_tune, cudnn_off, layout):
         geometry = _geometry(self, kernel, stride, dilate, pad)
         ndim = len(kernel)
         _check_layout(self, layout, ndim)
@@ -254,9 +258,10 @@ class Convolution(_WithBias):
         return shapes, [out]
 
     def forward(self, xp, data, weight, bias=None, *, kernel: Shape, stride: Shape = (),
-                dilate: Shape = (), pad: Shape = (), num_filter: Int, num_group: Int = 1,
-                workspace: Int = 1024, no_bias: Bool = False, cudnn_tune: CUDNN_TUNE = None,
-                cudnn_off: Bool = False, layout: CONV_LAYOUT = None):
+                dilate: Shape = (), pad: Shape = (), num_filter: Int,
+                num_group: Int = 1, workspace: Int = 1024, no_bias: Bool = False,
+                cudnn_tune: CUDNN_TUNE = None, cudnn_off: Bool = False,
+                layout: CONV_LAYOUT = None):
         geometry = _geometry(self, kernel, stride, dilate, pad)
         out_spatial = _conv_out_spatial(self, data.shape, geometry)
         return _conv_forward(xp, data, weight, bias, num_group, geometry, out_spatial)
@@ -287,9 +292,12 @@ def _conv_out_spatial(op, data, geometry):
     for size, k, s, d, p in zip(data[2:], *geometry):
         span = d * (k - 1) + 1
         if size is not None and size + 2 * p < span:
-            raise shape_error(op, f"kernel={geometry[0]} (dilated extent {span}) is larger "
-                                  f"than the padded input: data {tuple(data)} with "
-                                  f"pad={geometry[3]}; use a smaller kernel or more pad")
+            raise shape_error(
+                op,
+                f"kernel={geometry[0]} (dilated extent {span}) is larger "
+                f"than the padded input: data {tuple(data)} with "
+                f"pad={geometry[3]}; use a smaller kernel or more pad",
+            )
         out.append(None if size is None else (size + 2 * p - span) // s + 1)
     return tuple(out)
 
@@ -298,23 +306,44 @@ def _conv_out_spatial(op, data, geometry):
 class Deconvolution(_WithBias):
     """Transposed convolution: the data gradient of ``Convolution``, used to upsample.
 
-    ``weight`` has shape ``(channels, num_filter / num_group, *kernel)``; each output size
-    is ``stride * (size - 1) + dilate * (kernel - 1) + 1 - 2 * pad + adj``. With
+    ``weight`` has shape ``(channels, num_filter / num_group, *kernel)``; each output
+    size is ``stride * (size - 1) + dilate * (kernel - 1) + 1 - 2 * pad + adj``. With
     ``target_shape`` MXNet ignores ``pad``/``adj`` and derives them from the target.
     Note MXNet's default ``no_bias=True`` here (Convolution's is False).
     """
     name = "Deconvolution"
     examples = [
-        Example(shapes=[(2, 3, 3, 3), (3, 2, 3, 3)], attrs={"kernel": (3, 3), "num_filter": 2}),
-        Example(shapes=[(1, 4, 3, 2), (4, 3, 2, 3), (6,)],
-                attrs={"kernel": (2, 3), "num_filter": 6, "stride": (2, 2), "pad": (1, 0),
-                       "adj": (1, 1), "num_group": 2, "no_bias": False}),
-        Example(shapes=[(2, 2, 4), (2, 3, 3)],
-                attrs={"kernel": (3,), "num_filter": 3, "stride": (2,), "dilate": (2,),
-                       "target_shape": (10,)})]
+        Example(
+            shapes=[(2, 3, 3, 3), (3, 2, 3, 3)],
+            attrs={"kernel": (3, 3), "num_filter": 2},
+        ),
+        Example(
+            shapes=[(1, 4, 3, 2), (4, 3, 2, 3), (6,)],
+            attrs={
+                "kernel": (2, 3),
+                "num_filter": 6,
+                "stride": (2, 2),
+                "pad": (1, 0),
+                "adj": (1, 1),
+                "num_group": 2,
+                "no_bias": False,
+            },
+        ),
+        Example(
+            shapes=[(2, 2, 4), (2, 3, 3)],
+            attrs={
+                "kernel": (3,),
+                "num_filter": 3,
+                "stride": (2,),
+                "dilate": (2,),
+                "target_shape": (10,),
+            },
+        ),
+    ]
 
     def infer_shape(self, in_shapes, *, kernel, stride, dilate, pad, adj, target_shape,
-                    num_filter, num_group, workspace, no_bias, cudnn_tune, cudnn_off, layout):
+                    num_filter, num_group, workspace, no_bias, cudnn_tune, cudnn_off,
+                    layout):
         ndim = len(kernel)
         _check_layout(self, layout, ndim)
         data = in_shapes[0]
@@ -332,18 +361,21 @@ class Deconvolution(_WithBias):
                                        f"num_filter={num_filter}, so"))
         out = None
         if data is not None:
-            _, out_spatial = _deconv_geometry(self, data, kernel, stride, dilate, pad, adj,
-                                              target_shape)
+            _, out_spatial = _deconv_geometry(
+                self, data, kernel, stride, dilate, pad, adj, target_shape
+            )
             out = (data[0], num_filter) + out_spatial
         return shapes, [out]
 
     def forward(self, xp, data, weight, bias=None, *, kernel: Shape, stride: Shape = (),
-                dilate: Shape = (), pad: Shape = (), adj: Shape = (), target_shape: Shape = (),
-                num_filter: Int, num_group: Int = 1, workspace: Int = 512,
-                no_bias: Bool = True, cudnn_tune: CUDNN_TUNE = None, cudnn_off: Bool = False,
+                dilate: Shape = (), pad: Shape = (), adj: Shape = (),
+                target_shape: Shape = (), num_filter: Int, num_group: Int = 1,
+                workspace: Int = 512, no_bias: Bool = True,
+                cudnn_tune: CUDNN_TUNE = None, cudnn_off: Bool = False,
                 layout: CONV_LAYOUT = None):
-        geometry, out_spatial = _deconv_geometry(self, data.shape, kernel, stride, dilate,
-                                                 pad, adj, target_shape)
+        geometry, out_spatial = _deconv_geometry(
+            self, data.shape, kernel, stride, dilate, pad, adj, target_shape
+        )
         out_shape = (data.shape[0], num_filter) + out_spatial
         # our output plays the convolution's input, our data the convolution's output
         flat = _stride_one(geometry)
@@ -352,11 +384,12 @@ class Deconvolution(_WithBias):
                               data.shape[2:], flat)
         return _add_bias(xp.ascontiguousarray(out), bias)
 
-    def backward(self, xp, inputs, outputs, out_grads, *, kernel, stride, dilate, pad, adj,
-                 target_shape, num_group, no_bias, **ignored):
+    def backward(self, xp, inputs, outputs, out_grads, *, kernel, stride, dilate, pad,
+                 adj, target_shape, num_group, no_bias, **ignored):
         data, weight = inputs[0], inputs[1]
-        geometry, _ = _deconv_geometry(self, data.shape, kernel, stride, dilate, pad, adj,
-                                       target_shape)
+        geometry, _ = _deconv_geometry(
+            self, data.shape, kernel, stride, dilate, pad, adj, target_shape
+        )
         out_grad = out_grads[0]
         # the gradient of "convolution's data gradient" is the convolution itself
         flat = _stride_one(geometry)
@@ -371,7 +404,7 @@ class Deconvolution(_WithBias):
 
 
 def _deconv_geometry(op, data, kernel, stride, dilate, pad, adj, target_shape):
-    """``((kernel, stride, dilate, pad), out_spatial)``; pad and adj follow MXNet's rule."""
+    """``((kernel, stride, dilate, pad), out_spatial)``; pad, adj as in MXNet."""
     kernel, stride, dilate, pad = _geometry(op, kernel, stride, dilate, pad)
     ndim = len(kernel)
     adj = _full(adj, ndim, 0)

@@ -1,9 +1,10 @@
 """``Pooling``: max, average, sum or Lp over sliding windows (1-D to 3-D).
 
 Pooling reads the same windows as convolution (see ``windows.py``) and reduces each one,
-one kernel position at a time: ``K`` vectorised maxima/sums over the whole batch are much
-faster than reducing the strided view along its window axes.
+one kernel position at a time: ``K`` vectorised maxima/sums over the whole batch are
+much faster than reducing the strided view along its window axes.
 """
+
 from .registry import (Bool, Choice, Example, Op, OptionalBool, OptionalInt, Shape,
                        register_op, shape_error)
 from .windows import (_add_windows, _check_data, _check_layout, _crop, _geometry, _pad,
@@ -40,7 +41,8 @@ class Pooling(Op):
                                               "p_value": 2}, low=0.5, high=1.0)]
 
     def infer_shape(self, in_shapes, *, kernel, pool_type, global_pool, cudnn_off,
-                    pooling_convention, stride, pad, p_value, count_include_pad, layout):
+                    pooling_convention, stride, pad, p_value, count_include_pad,
+                    layout):
         data = in_shapes[0]
         if data is None:
             return [data], [None]
@@ -56,8 +58,11 @@ class Pooling(Op):
         if pool_type == "lp" and p_value is None:
             raise shape_error(self, "pool_type='lp' needs p_value (1 or 2)")
         if pooling_convention == "same":
-            raise shape_error(self, "pooling_convention='same' is not supported by dlkit; "
-                                    "use 'valid' or 'full' with a suitable pad")
+            raise shape_error(
+                self,
+                "pooling_convention='same' is not supported by dlkit; "
+                "use 'valid' or 'full' with a suitable pad",
+            )
         _, out_spatial, _ = _pool_geometry(self, data, kernel, stride, pad, global_pool,
                                            pooling_convention)
         return [data], [tuple(data[:2]) + out_spatial]
@@ -68,8 +73,9 @@ class Pooling(Op):
                 pooling_convention: Choice("full", "same", "valid") = "valid",
                 stride: Shape = (), pad: Shape = (), p_value: OptionalInt = None,
                 count_include_pad: OptionalBool = None, layout: POOL_LAYOUT = None):
-        geometry, out_spatial, after = _pool_geometry(self, data.shape, kernel, stride, pad,
-                                                      global_pool, pooling_convention)
+        geometry, out_spatial, after = _pool_geometry(
+            self, data.shape, kernel, stride, pad, global_pool, pooling_convention
+        )
         kernel, stride, pad = geometry
         ndim = len(kernel)
         # the lowest finite value (not -inf) pads max pooling: MXNet returns it for a
@@ -87,11 +93,13 @@ class Pooling(Op):
             out **= 1.0 / p_value
         return out
 
-    def backward(self, xp, inputs, outputs, out_grads, *, kernel, pool_type, global_pool,
-                 pooling_convention, stride, pad, p_value, count_include_pad, **ignored):
+    def backward(self, xp, inputs, outputs, out_grads, *, kernel, pool_type,
+                 global_pool, pooling_convention, stride, pad, p_value,
+                 count_include_pad, **ignored):
         data, out, out_grad = inputs[0], outputs[0], out_grads[0]
-        geometry, out_spatial, after = _pool_geometry(self, data.shape, kernel, stride, pad,
-                                                      global_pool, pooling_convention)
+        geometry, out_spatial, after = _pool_geometry(
+            self, data.shape, kernel, stride, pad, global_pool, pooling_convention
+        )
         kernel, stride, pad = geometry
         ndim = len(kernel)
         padded = tuple(b + n + a for b, n, a in zip(pad, data.shape[2:], after))
@@ -100,18 +108,23 @@ class Pooling(Op):
             canvas = _pad(xp, data, pad, after, _lowest(xp, data.dtype))
             _max_pool_grad(xp, canvas, out, out_grad, grad_canvas, kernel, stride)
         else:
-            spread = (Ellipsis,) + (None,) * ndim     # broadcast an output over a window
+            spread = (Ellipsis,) + (None,) * ndim  # broadcast an output over a window
             window_shape = data.shape[:2] + out_spatial + kernel
             if pool_type == "sum":
                 window_grads = xp.broadcast_to(out_grad[spread], window_shape)
             elif pool_type == "avg":
-                divisor = _avg_divisor(xp, data, geometry, out_spatial, count_include_pad)
-                window_grads = xp.broadcast_to((out_grad / divisor)[spread], window_shape)
+                divisor = _avg_divisor(
+                    xp, data, geometry, out_spatial, count_include_pad
+                )
+                window_grads = xp.broadcast_to(
+                    (out_grad / divisor)[spread], window_shape
+                )
             else:
                 # d (sum x^p)^(1/p) / dx = (x / y) ** (p - 1)
                 canvas = _pad(xp, data, pad, after, 0)
                 windows = _windows(xp, canvas, kernel, stride, (1,) * ndim, out_spatial)
-                window_grads = out_grad[spread] * (windows / out[spread]) ** (p_value - 1)
+                window_grads = (out_grad[spread]
+                                * (windows / out[spread]) ** (p_value - 1))
             _add_windows(grad_canvas, window_grads, stride, (1,) * ndim)
         return [_crop(grad_canvas, pad, data.shape[2:])]
 
@@ -152,8 +165,11 @@ def _pool_geometry(op, data, kernel, stride, pad, global_pool, convention):
             after.append(p)
             continue
         if size + 2 * p < k:
-            raise shape_error(op, f"kernel={kernel} is larger than the padded input: data "
-                                  f"{tuple(data)} with pad={pad}; use a smaller kernel")
+            raise shape_error(
+                op,
+                f"kernel={kernel} is larger than the padded input: data "
+                f"{tuple(data)} with pad={pad}; use a smaller kernel",
+            )
         if convention == "full":
             count = -(-(size + 2 * p - k) // s) + 1      # ceil division
         else:

@@ -89,8 +89,8 @@ class Op:
                         True if backward accepts the keyword ``needs_grad`` (one bool
                         per input, like MXNet's ``req = 'null'``) and returns None for
                         inputs that need none. Worth it where one input's gradient is
-                        expensive: a first convolution's data gradient is a whole
-                        GEMM plus col2im nobody reads. Autograd and the Executor pass it.
+                        expensive: a first convolution's data gradient is a whole GEMM
+                        plus col2im nobody reads. Autograd and the Executor pass it.
     """
     name = None
     aliases = ()

@@ -44,12 +44,13 @@ def _scratch(xp, purpose, shape, dtype):
 
 
 def _pad(xp, data, before, after, fill):
-    """``data`` inside a canvas of ``fill``: ``before``/``after`` cells per spatial axis."""
+    """``data`` in a canvas of ``fill``: ``before``/``after`` cells per spatial axis."""
     if not any(before) and not any(after):
         return data
     ndim = len(before)
     spatial = data.shape[-ndim:]
-    shape = data.shape[:-ndim] + tuple(b + n + a for b, n, a in zip(before, spatial, after))
+    shape = data.shape[:-ndim] + tuple(b + n + a
+                                       for b, n, a in zip(before, spatial, after))
     canvas = xp.full(shape, fill, dtype=data.dtype)
     canvas[(Ellipsis,) + tuple(slice(b, b + n) for b, n in zip(before, spatial))] = data
     return canvas
@@ -63,8 +64,8 @@ def _crop(canvas, before, spatial):
 def _windows(xp, canvas, kernel, stride, dilate, out_spatial):
     """Every window as a view of shape ``(*lead, *out_spatial, *kernel)``: no copy.
 
-    Moving one output position moves ``stride`` cells in the canvas and moving one kernel
-    tap moves ``dilate`` cells, so both are just strides over the same memory.
+    Moving one output position moves ``stride`` cells in the canvas and moving one
+    kernel tap moves ``dilate`` cells, so both are just strides over the same memory.
     """
     ndim = len(kernel)
     steps = canvas.strides[-ndim:]
@@ -219,7 +220,7 @@ def _out_columns(xp, out_grad, groups, geometry, data_spatial, flat):
 
 
 def _reduce_windows(windows, combine, ndim):
-    """Combine the taps of every window with the ufunc ``combine`` (``maximum``, ``add``)."""
+    """Combine every window's taps with the ufunc ``combine`` (``maximum``, ``add``)."""
     taps = list(itertools.product(*(range(k) for k in windows.shape[-ndim:])))
     if len(taps) == 1:
         return windows[(Ellipsis,) + taps[0]].copy()
@@ -236,7 +237,7 @@ def _full(value, ndim, fill):
 
 
 def _geometry(op, kernel, stride, dilate, pad):
-    """Check the window attributes and return ``(kernel, stride, dilate, pad)`` in full."""
+    """Check the window attributes; return ``(kernel, stride, dilate, pad)`` in full."""
     ndim = len(kernel)
     if not 1 <= ndim <= 3:
         raise shape_error(op, f"kernel={kernel} must have 1, 2 or 3 entries "
@@ -259,5 +260,8 @@ def _check_layout(op, layout, ndim):
 
 def _check_data(op, data, ndim, what="kernel"):
     if data is not None and len(data) != ndim + 2:
-        raise shape_error(op, f"data has shape {data}, but a {ndim}-D {what} needs "
-                              f"{ndim + 2}-D data (batch, channel, {ndim} spatial axes)")
+        raise shape_error(
+            op,
+            f"data has shape {data}, but a {ndim}-D {what} needs "
+            f"{ndim + 2}-D data (batch, channel, {ndim} spatial axes)",
+        )

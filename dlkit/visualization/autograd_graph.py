@@ -9,13 +9,14 @@ constant). Walking those links from ``y`` gives the graph ``backward`` will trav
                                       |
                                     _mul
                                    /    \\
-                                  x      w     <- leaves (ovals), with .grad after backward
+                                  x      w     <- leaves (ovals); .grad after backward
 
 Call it before ``y.backward()`` to see the tape, or after
 ``y.backward(retain_graph=True)`` with ``grads=True`` to see each leaf's gradient.
 ``backward`` without ``retain_graph`` frees the tape's arrays; the structure is still
 drawn, without values.
 """
+
 from ..base import MXNetError
 from .graph_spec import GraphSpec, make_graph
 from .network import PALETTE, op_label_and_color
@@ -28,8 +29,11 @@ def _describe(values, limit=4):
     if values is None:
         return "(freed)"
     import numpy as np
-    array = values.get() if hasattr(values, "get") and not isinstance(values, np.ndarray) \
+    array = (
+        values.get()
+        if hasattr(values, "get") and not isinstance(values, np.ndarray)
         else np.asarray(values)
+    )
     if array.size <= limit:
         return "[" + " ".join(f"{v:.3g}" for v in array.ravel()) + "]"
     shape = "x".join(str(d) for d in array.shape)
@@ -37,7 +41,7 @@ def _describe(values, limit=4):
 
 
 class _Walker:
-    """Collects tape nodes and leaves reachable from one NDArray into a ``GraphSpec``."""
+    """Collects the tape nodes and leaves reachable from an NDArray into a GraphSpec."""
 
     def __init__(self, names, values, grads):
         self.spec = GraphSpec("autograd")
@@ -58,7 +62,8 @@ class _Walker:
                 label += "\n" + _describe(array._data)
             if self.grads:
                 grad = array.grad
-                label += "\ngrad " + (_describe(grad._data) if grad is not None else "none")
+                label += "\ngrad " + (_describe(grad._data) if grad is not None
+                                       else "none")
             self.spec.add_node(name, label, shape="oval", style="filled",
                                fillcolor=PALETTE[0])
         return self.done[key]
@@ -98,9 +103,11 @@ class _Walker:
 def autograd_spec(y, names=None, values=True, grads=False):
     """The ``GraphSpec`` of the tape behind NDArray ``y`` (see ``plot_autograd``)."""
     if getattr(y, "_entry", None) is None:
-        raise MXNetError("plot_autograd: this NDArray has no recorded history; compute it "
-                         "inside 'with mx.autograd.record():' from arrays that called "
-                         "attach_grad()")
+        raise MXNetError(
+            "plot_autograd: this NDArray has no recorded history; compute it "
+            "inside 'with mx.autograd.record():' from arrays that called "
+            "attach_grad()"
+        )
     walker = _Walker(names, values, grads)
     walker.node(y._entry[0])
     return walker.spec

@@ -27,8 +27,8 @@ class DotGraph(graphviz.Digraph):
         for node in spec.nodes:
             self.node(name=node["name"], label=node["label"], **node["attrs"])
         for edge in spec.edges:
-            self.edge(tail_name=edge["tail"], head_name=edge["head"], label=edge["label"],
-                      **edge["attrs"])
+            self.edge(tail_name=edge["tail"], head_name=edge["head"],
+                      label=edge["label"], **edge["attrs"])
 
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
         return {"image/svg+xml": self._repr_image_svg_xml(), "text/plain": repr(self)}
@@ -36,7 +36,8 @@ class DotGraph(graphviz.Digraph):
     def _repr_image_svg_xml(self):
         if dot_available():
             try:
-                return super().pipe(format="svg", encoding="utf-8", quiet=True)  # no dot warnings in cells
+                # quiet: no dot warnings in cells
+                return super().pipe(format="svg", encoding="utf-8", quiet=True)
             except _DOT_FAILURES:
                 pass
         warn_dot_missing()

@@ -13,7 +13,7 @@ __all__ = ["fallback_pipe", "fallback_render", "fallback_mimebundle", "FallbackG
 
 
 def fallback_pipe(spec, format="svg", encoding=None):
-    """The picture of ``spec`` in ``format`` ('svg', or what matplotlib saves: png, pdf...)."""
+    """The picture of ``spec`` in ``format`` ('svg' or matplotlib's png, pdf...)."""
     if format == "svg":
         data = spec.to_svg().encode("utf-8")
     else:
@@ -23,7 +23,7 @@ def fallback_pipe(spec, format="svg", encoding=None):
 
 
 def fallback_render(spec, source, filename, directory, format):
-    """Write the DOT source to ``filename`` and the picture beside it; return its path."""
+    """Write the DOT source to ``filename``, the picture beside it; return its path."""
     warn_dot_missing()
     path = os.path.join(directory or "", filename)
     if os.path.dirname(path):
@@ -37,7 +37,7 @@ def fallback_render(spec, source, filename, directory, format):
 
 
 def fallback_mimebundle(spec, text):
-    """What a notebook shows for ``spec`` without ``dot``: dlkit's SVG plus plain text."""
+    """What a notebook shows for ``spec`` without ``dot``: dlkit's SVG and text."""
     warn_dot_missing()
     return {"image/svg+xml": spec.to_svg(), "text/plain": text}
 
@@ -60,7 +60,9 @@ def dot_source(spec):
     """DOT text for ``spec``, formatted like the graphviz package formats it."""
     lines = [f"digraph {_quote(spec.name)} {{"]
     for node in spec.nodes:
-        lines.append(f"\t{_quote(node['name'])}{_attr_list(node['label'], node['attrs'])}")
+        lines.append(
+            f"\t{_quote(node['name'])}{_attr_list(node['label'], node['attrs'])}"
+        )
     for edge in spec.edges:
         lines.append(f"\t{_quote(edge['tail'])} -> {_quote(edge['head'])}"
                      f"{_attr_list(edge['label'], edge['attrs'])}")

@@ -7,32 +7,36 @@
     GraphSpec --> DotGraph (a graphviz.Digraph; the ``dot`` program lays it out)
               \\-> svg_layout.to_svg (dlkit's own layered layout; no system program)
 
-Edges follow MXNet's convention: ``tail`` is the consumer, ``head`` the input, drawn with
-``dir=back`` so the arrow points from the input up to the consumer.
+Edges follow MXNet's convention: ``tail`` is the consumer, ``head`` the input, drawn
+with ``dir=back`` so the arrow points from the input up to the consumer.
 """
+
 import shutil
 import warnings
 
 __all__ = ["GraphSpec", "dot_available", "warn_dot_missing", "make_graph",
            "GraphvizMissingWarning"]
 
-INSTALL_HINT = ("the 'dot' program of Graphviz was not found, so dlkit drew this graph "
-                "with its own simpler layout. For graphviz's nicer pictures install it: "
-                "'apt-get install graphviz' (Debian/Ubuntu, Binder's apt.txt), "
-                "'brew install graphviz' (macOS) or 'conda install graphviz'.")
+INSTALL_HINT = (
+    "the 'dot' program of Graphviz was not found, so dlkit drew this graph "
+    "with its own simpler layout. For graphviz's nicer pictures install it: "
+    "'apt-get install graphviz' (Debian/Ubuntu, Binder's apt.txt), "
+    "'brew install graphviz' (macOS) or 'conda install graphviz'."
+)
 
 
 class GraphvizMissingWarning(UserWarning):
-    """Issued once per session when ``dot`` is missing and dlkit draws the graph itself."""
+    """Issued once per session when ``dot`` is missing and dlkit draws graphs itself."""
 
 
 class GraphSpec:
     """Nodes and edges of one picture.
 
     ``nodes``: dicts ``{"name", "label", "attrs"}``; ``edges``: dicts ``{"tail", "head",
-    "label", "attrs"}``. An edge may name a node that was never declared (MXNet does this
-    for weights when ``hide_weights=False``); painters draw such a node as a plain oval.
-    ``details`` maps a node name to extra facts the widgets show (op, attributes, shapes).
+    "label", "attrs"}``. An edge may name a node that was never declared (MXNet does
+    this for weights when ``hide_weights=False``); painters draw such a node as a plain
+    oval. ``details`` maps a node name to extra facts the widgets show (op, attributes,
+    shapes).
     """
 
     def __init__(self, name="plot"):
@@ -48,7 +52,7 @@ class GraphSpec:
         self.edges.append({"tail": tail, "head": head, "label": label, "attrs": attrs})
 
     def node_names(self):
-        """Declared nodes first, then nodes only named by edges, in order of appearance."""
+        """Declared nodes, then nodes only named by edges, in order of appearance."""
         names = [node["name"] for node in self.nodes]
         seen = set(names)
         for edge in self.edges:
@@ -59,7 +63,7 @@ class GraphSpec:
         return names
 
     def highlight(self, name, color="red"):
-        """Draw node ``name`` with a thick coloured border (the failing node of a shape error)."""
+        """Draw node ``name`` with a thick border (a shape error's failing node)."""
         for node in self.nodes:
             if node["name"] == name:
                 node["attrs"].update(color=color, penwidth="3")

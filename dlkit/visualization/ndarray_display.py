@@ -3,7 +3,7 @@
 ``NDArray._repr_mimebundle_`` calls ``ndarray_mimebundle`` (imported only when a
 notebook displays an array, so ``import dlkit`` stays fast). The bundle has two parts::
 
-    text/plain  repr(x), unchanged: the values, then MXNet's footer <NDArray 2x3 @cpu(0)>
+    text/plain  repr(x) unchanged: the values, then MXNet's footer <NDArray 2x3 @cpu(0)>
     text/html   the same text in <pre>, and for a 2-D array an inline SVG heat map
 
 The heat map is plain SVG (one ``<rect>`` per value, no JavaScript, no image encoder),
@@ -11,6 +11,7 @@ so saved notebooks stay small, static and identical from run to run, which nbval
 when it compares a cell's outputs. Large arrays are subsampled to at most
 ``MAX_HEATMAP_CELLS`` rows and columns.
 """
+
 import html
 
 __all__ = ["ndarray_mimebundle", "heatmap_svg", "MAX_HEATMAP_CELLS"]
@@ -59,9 +60,11 @@ def heatmap_svg(values, cell=12):
                          f'height="{cell}" fill="{fill}"><title>[{i * row_step}, '
                          f'{j * column_step}] {value:.4g}</title></rect>')
     width, height = values.shape[1] * cell, values.shape[0] * cell
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'shape-rendering="crispEdges"><title>min {low:.4g}, max {high:.4g}</title>'
-            f'{"".join(rects)}</svg>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'shape-rendering="crispEdges"><title>min {low:.4g}, max {high:.4g}</title>'
+        f'{"".join(rects)}</svg>'
+    )
 
 
 def ndarray_mimebundle(array):

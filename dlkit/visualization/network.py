@@ -17,7 +17,8 @@ import warnings
 
 from .graph_spec import GraphSpec, make_graph
 
-__all__ = ["plot_network", "network_spec", "as_symbol", "looks_like_weight", "shape_dicts"]
+__all__ = ["plot_network", "network_spec", "as_symbol", "looks_like_weight",
+           "shape_dicts"]
 
 # MXNet's palette (ColorBrewer Set3): variables, FC/conv, activations, BatchNorm,
 # pooling, reshaping, softmax, everything else.
@@ -79,18 +80,22 @@ def as_symbol(graph, input_names=None):
         try:
             result = graph(*[symbol.var(name) for name in names])
         except TypeError as error:
-            raise TypeError(f"could not trace {type(graph).__name__} on the symbolic "
-                            f"inputs {names}: {error}. A block with several inputs needs "
-                            "one shape per input, in order: shape={'data0': ..., "
-                            "'data1': ...}") from error
+            raise TypeError(
+                f"could not trace {type(graph).__name__} on the symbolic "
+                f"inputs {names}: {error}. A block with several inputs needs "
+                "one shape per input, in order: shape={'data0': ..., "
+                "'data1': ...}"
+            ) from error
         if isinstance(result, (list, tuple)):
             result = symbol.Group(list(result))
         return result
-    raise TypeError(f"expected a Symbol or a Gluon HybridBlock, got {type(graph).__name__}")
+    raise TypeError(
+        f"expected a Symbol or a Gluon HybridBlock, got {type(graph).__name__}"
+    )
 
 
 def shape_dicts(symbol, shape=None, dtype=None):
-    """Inferred ``{internal output name: shape}`` and ``{name: dtype name}`` (or None)."""
+    """Inferred ``{internal output name: shape}``, ``{name: dtype name}`` (or None)."""
     internals = symbol.get_internals()
     names = internals.list_outputs()
     shapes = types = None
@@ -153,9 +158,12 @@ def network_spec(symbol, title="plot", shape=None, dtype=None, node_attrs=None,
             label, attrs["fillcolor"] = op_label_and_color(node["op"], name,
                                                            node.get("attrs", {}))
         if name in seen:
-            warnings.warn("There are multiple variables with the same name in your graph, "
-                          f"this may result in cyclic graph. Repeated names: {name}",
-                          RuntimeWarning, stacklevel=3)
+            warnings.warn(
+                "There are multiple variables with the same name in your graph, "
+                f"this may result in cyclic graph. Repeated names: {name}",
+                RuntimeWarning,
+                stacklevel=3,
+            )
         seen.add(name)
         spec.add_node(name, label, **attrs)
         spec.details[name] = {"op": node["op"], "attrs": node.get("attrs", {}),
@@ -169,8 +177,9 @@ def network_spec(symbol, title="plot", shape=None, dtype=None, node_attrs=None,
             source = nodes[index]
             if source["name"] in hidden:
                 continue
-            spec.add_edge(node["name"], source["name"], _edge_label(source, shapes, types),
-                          arrowtail="open", dir="back")
+            spec.add_edge(node["name"], source["name"],
+                          _edge_label(source, shapes, types), arrowtail="open",
+                          dir="back")
     return spec
 
 
@@ -188,11 +197,13 @@ def plot_network(symbol, title="plot", save_format="pdf", shape=None, dtype=None
     save_format : str
         Format ``render()`` writes ('pdf', 'png', 'svg' ...).
     shape : dict of str to tuple, optional
-        Input shapes; when given, every edge is labelled with its shape (batch axis dropped).
+        Input shapes; when given, every edge is labelled with its shape (batch axis
+        dropped).
     dtype : dict of str to dtype, optional
         Input types; when given, edge labels end with ``(float32)``.
     node_attrs : dict
-        Graphviz attributes for every node (``{"shape": "oval", "fixedsize": "false"}``).
+        Graphviz attributes for every node (``{"shape": "oval", "fixedsize":
+        "false"}``).
     hide_weights : bool
         Leave out parameter variables (``*_weight``, ``*_bias`` ...).
 
@@ -200,14 +211,16 @@ def plot_network(symbol, title="plot", save_format="pdf", shape=None, dtype=None
     -------
     graphviz.Digraph
         A ``DotGraph`` (subclass): in a notebook it displays even without the ``dot``
-        program, using dlkit's own layout (a one-time warning says how to install ``dot``).
+        program, using dlkit's own layout (a one-time warning says how to install
+        ``dot``).
 
     Example
     -------
     >>> net = mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=10, name='fc')
     >>> print(mx.viz.plot_network(net, shape={'data': (1, 5)}).source)  # doctest: +SKIP
 
-    Differs from MXNet: also accepts a Gluon HybridBlock; needs no system ``dot`` to display.
+    Differs from MXNet: also accepts a Gluon HybridBlock; needs no system ``dot`` to
+    display.
     """
     if shape is not None and not isinstance(shape, dict):
         raise TypeError(f"shape must be a dict of input name to shape, got {shape!r}")

@@ -1,11 +1,14 @@
-"""``print_summary``: MXNet's layer table (Layer (type), Output Shape, Param #, Previous Layer).
+"""``print_summary``: MXNet's layer table, printed as text.
 
-Like MXNet 1.9.1 it walks ``symbol.tojson()`` node by node and prints one row per op (and
-for the first variable), then the total parameter count. Parameter counts are derived
-from attributes and the *input's* shape, as MXNet does, for Convolution,
+Columns: Layer (type), Output Shape, Param #, Previous Layer.
+
+Like MXNet 1.9.1 it walks ``symbol.tojson()`` node by node and prints one row per op
+(and for the first variable), then the total parameter count. Parameter counts are
+derived from attributes and the *input's* shape, as MXNet does, for Convolution,
 FullyConnected, BatchNorm and Embedding; other ops count 0. The MXNet quirks the goldens
 pin down are kept and marked below.
 """
+
 import json
 import re
 
@@ -33,7 +36,9 @@ def _param_count(node, input_width, shapes):
     op, attrs = node["op"], node.get("attrs", {})
     with_bias = attrs.get("no_bias") not in ("True", "true", "1")
     if op == "Convolution":
-        count = input_width * int(attrs["num_filter"]) // int(attrs.get("num_group", "1"))
+        count = (
+            input_width * int(attrs["num_filter"]) // int(attrs.get("num_group", "1"))
+        )
         for size in re.findall(r"\d+", attrs["kernel"]):
             count *= int(size)
         return count + (int(attrs["num_filter"]) if with_bias else 0)
@@ -55,8 +60,9 @@ def _layer_row(node, nodes, heads, shapes, positions):
     if node["op"] != "null":
         for index, *_ in node["inputs"]:
             source = nodes[index]
-            # MXNet quirk: ``heads`` is the first head entry [node, index, version] taken
-            # as a set, so variable node 0 (usually ``data``) counts as a previous layer.
+            # MXNet quirk: ``heads`` is the first head entry [node, index, version]
+            # taken as a set, so variable node 0 (usually ``data``) counts as a
+            # previous layer.
             if source["op"] != "null" or index in heads:
                 previous.append(source["name"])
                 key = _output_key(source)
@@ -82,7 +88,8 @@ def print_summary(symbol, shape=None, line_length=120, positions=[.44, .64, .74,
         The network; a block is traced on ``mx.sym.var(name)`` for each name in
         ``shape`` (``'data'`` without it).
     shape : dict of str to tuple, optional
-        Input shapes; without them shapes and BatchNorm/layer-input counts are left empty.
+        Input shapes; without them shapes and BatchNorm/layer-input counts are left
+        empty.
     line_length : int
         Width of the table in characters.
     positions : list of float or int

@@ -1,17 +1,20 @@
-"""dlkit's own graph layout: what draws a ``GraphSpec`` when Graphviz's ``dot`` is missing.
+"""dlkit's own graph layout: draws a ``GraphSpec`` when Graphviz's ``dot`` is missing.
 
 A small version of the layered ("Sugiyama") drawing ``dot`` makes:
 
-1. **Layers.** Every edge goes from a consumer (``tail``) down to its input (``head``), so
-   a node sits one layer below the lowest consumer that uses it (longest path from the
-   outputs). Outputs end up on top, data at the bottom: MXNet's pictures read bottom-up.
-2. **Order.** Within a layer nodes are sorted by the mean position of their neighbours in
-   the layer above, then below (the barycentre heuristic), which removes most crossings.
+1. **Layers.** Every edge goes from a consumer (``tail``) down to its input (``head``),
+   so a node sits one layer below the lowest consumer that uses it (longest path from
+   the outputs). Outputs end up on top, data at the bottom: MXNet's pictures read
+   bottom-up.
+2. **Order.** Within a layer nodes are sorted by the mean position of their neighbours
+   in the layer above, then below (the barycentre heuristic), which removes most
+   crossings.
 3. **Coordinates.** Each layer is centred; boxes are 1.3 x 0.8 inch like MXNet's nodes.
 
 ``to_svg`` writes the result as SVG text (no JavaScript, one ``<g class="node">`` per
 node); ``to_image`` paints the same layout with matplotlib for PNG or PDF.
 """
+
 from xml.sax.saxutils import escape
 
 __all__ = ["layout", "to_svg", "to_image"]
@@ -26,7 +29,7 @@ CHAR_WIDTH = 7.0  # 14px Times, roughly: enough to widen a box for a long label
 
 
 def _node_table(spec):
-    """name -> (label, attrs); nodes only named by edges get MXNet's implicit plain oval."""
+    """name -> (label, attrs); nodes only named by edges get MXNet's implicit oval."""
     table = {name: (name, {"shape": "ellipse"}) for name in spec.node_names()}
     for node in spec.nodes:
         table[node["name"]] = (node["label"], node["attrs"])
@@ -69,7 +72,9 @@ def _order(rows, edges, sweeps=2):
                 position = {name: i for i, name in enumerate(adjacent)}
 
                 def barycentre(name, start=rows[index]):
-                    spots = [position[n] for n in neighbours.get(name, ()) if n in position]
+                    spots = [
+                        position[n] for n in neighbours.get(name, ()) if n in position
+                    ]
                     return sum(spots) / len(spots) if spots else start.index(name)
                 rows[index] = sorted(rows[index], key=barycentre)
     return rows
@@ -102,7 +107,8 @@ def layout(spec):
         y = MARGIN + index * (NODE_HEIGHT + GAP_Y) + NODE_HEIGHT / 2
         for name in row:
             label, attrs = table[name]
-            boxes[name] = (x + widths[name] / 2, y, widths[name], NODE_HEIGHT, label, attrs)
+            boxes[name] = (x + widths[name] / 2, y, widths[name], NODE_HEIGHT, label,
+                           attrs)
             x += widths[name] + GAP_X
     height = 2 * MARGIN + len(rows) * NODE_HEIGHT + (len(rows) - 1) * GAP_Y
     lines = []
@@ -115,26 +121,42 @@ def layout(spec):
 
 def _svg_node(name, box):
     x, y, width, height, label, attrs = box
-    fill = attrs.get("fillcolor", "white") if "filled" in attrs.get("style", "") else "white"
+    fill = (
+        attrs.get("fillcolor", "white")
+        if "filled" in attrs.get("style", "")
+        else "white"
+    )
     stroke = attrs.get("color", "black")
     stroke_width = attrs.get("penwidth", "1")
-    style = f'fill="{escape(fill)}" stroke="{escape(stroke)}" stroke-width="{stroke_width}"'
+    style = (
+        f'fill="{escape(fill)}" stroke="{escape(stroke)}" stroke-width="{stroke_width}"'
+    )
     if attrs.get("shape", "ellipse") in ("oval", "ellipse", "circle"):
-        shape = f'<ellipse cx="{x:.1f}" cy="{y:.1f}" rx="{width / 2:.1f}" ry="{height / 2:.1f}" {style}/>'
+        shape = (
+            f'<ellipse cx="{x:.1f}" cy="{y:.1f}" '
+            f'rx="{width / 2:.1f}" ry="{height / 2:.1f}" {style}/>'
+        )
     else:
-        shape = (f'<rect x="{x - width / 2:.1f}" y="{y - height / 2:.1f}" width="{width:.1f}" '
-                 f'height="{height:.1f}" {style}/>')
+        shape = (
+            f'<rect x="{x - width / 2:.1f}" y="{y - height / 2:.1f}" '
+            f'width="{width:.1f}" height="{height:.1f}" {style}/>'
+        )
     rows = str(label).split("\n")
     first = y - 8 * (len(rows) - 1) + 4
     text = "".join(f'<text x="{x:.1f}" y="{first + 16 * i:.1f}" text-anchor="middle">'
                    f"{escape(row)}</text>" for i, row in enumerate(rows))
-    return f'<g class="node" id="node-{escape(name)}"><title>{escape(name)}</title>{shape}{text}</g>'
+    return (
+        f'<g class="node" id="node-{escape(name)}">'
+        f"<title>{escape(name)}</title>{shape}{text}</g>"
+    )
 
 
 def _svg_edge(line):
     x1, y1, x2, y2, label, attrs = line
-    parts = [f'<g class="edge"><line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
-             'stroke="black" marker-end="url(#arrow)"/>']
+    parts = [
+        f'<g class="edge"><line x1="{x1:.1f}" y1="{y1:.1f}" '
+        f'x2="{x2:.1f}" y2="{y2:.1f}" stroke="black" marker-end="url(#arrow)"/>'
+    ]
     if label:
         parts.append(f'<text x="{(x1 + x2) / 2 + 4:.1f}" y="{(y1 + y2) / 2 + 4:.1f}" '
                      f'font-size="12">{escape(str(label))}</text>')
@@ -142,15 +164,18 @@ def _svg_edge(line):
 
 
 def to_svg(spec):
-    """SVG text of ``spec`` drawn with ``layout`` (static: no scripts, no external files)."""
+    """SVG text of ``spec`` drawn with ``layout`` (static: no scripts, no links)."""
     boxes, lines, width, height = layout(spec)
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}pt" '
-            f'height="{height:.0f}pt" viewBox="0 0 {width:.1f} {height:.1f}" '
-            'font-family="Times,serif" font-size="14">'
-            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" '
-            'markerHeight="8" orient="auto"><path d="M0,0 L10,5 L0,10" fill="none" '
-            'stroke="black"/></marker></defs>'
-            f'<title>{escape(spec.name)}</title><rect width="100%" height="100%" fill="white"/>')
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}pt" '
+        f'height="{height:.0f}pt" viewBox="0 0 {width:.1f} {height:.1f}" '
+        'font-family="Times,serif" font-size="14">'
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" '
+        'markerWidth="8" markerHeight="8" orient="auto">'
+        '<path d="M0,0 L10,5 L0,10" fill="none" stroke="black"/></marker></defs>'
+        f"<title>{escape(spec.name)}</title>"
+        '<rect width="100%" height="100%" fill="white"/>'
+    )
     body = [_svg_edge(line) for line in lines]
     body += [_svg_node(name, box) for name, box in boxes.items()]
     return head + "".join(body) + "</svg>"
@@ -181,8 +206,9 @@ def to_image(spec, format="png", dpi=96):
         if attrs.get("shape", "ellipse") in ("oval", "ellipse", "circle"):
             patch = Ellipse((x, y), box_width, box_height, **style)
         else:
-            patch = Rectangle((x - box_width / 2, y - box_height / 2), box_width, box_height,
-                              **style)
+            patch = Rectangle(
+                (x - box_width / 2, y - box_height / 2), box_width, box_height, **style
+            )
         axes.add_patch(patch)
         axes.text(x, y, str(label), ha="center", va="center", fontsize=9)
     buffer = io.BytesIO()

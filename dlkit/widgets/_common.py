@@ -44,12 +44,14 @@ def format_shape(shape):
 
 
 def html_table(header, rows, highlight=None):
-    """A small HTML table; rows whose first cell is in ``highlight`` are shown in red."""
+    """A small HTML table; rows whose first cell is in ``highlight`` are red."""
     highlight = highlight or set()
     head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
     body = []
     for row in rows:
-        style = ' style="color:red;font-weight:bold"' if row and row[0] in highlight else ""
+        style = (
+            ' style="color:red;font-weight:bold"' if row and row[0] in highlight else ""
+        )
         cells = "".join(f"<td>{html.escape(str(c))}</td>" for c in row)
         body.append(f"<tr{style}>{cells}</tr>")
     return (f'<table class="dlkit-table"><thead><tr>{head}</tr></thead>'
@@ -66,7 +68,7 @@ def text_table(header, rows):
 
 
 class StaticDisplay:
-    """Mixin: ``_repr_mimebundle_`` = live widget (if any) + ``static_html`` + ``__repr__``.
+    """Mixin: ``_repr_mimebundle_`` = live widget + ``static_html`` + ``__repr__``.
 
     Subclasses define ``static_html()`` and ``__repr__``; they set ``self.ui`` to their
     ipywidgets container or None.

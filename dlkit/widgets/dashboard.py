@@ -36,7 +36,8 @@ from ._common import StaticDisplay, in_notebook, ipywidgets_or_none
 
 __all__ = ["TrainingDashboard", "StopTraining"]
 
-MAX_DRAW_SHARE = 0.02  # the largest share of training time spent redrawing (issue 6: 5 %)
+# the largest share of training time spent redrawing (issue 6: 5 %)
+MAX_DRAW_SHARE = 0.02
 
 
 class TrainingDashboard(StaticDisplay):
@@ -76,11 +77,12 @@ class TrainingDashboard(StaticDisplay):
 
     # ---- feeding ----
     def update(self, epoch, batch, metrics=None, samples=0, validation=False):
-        """Record one batch (or a validation result) and redraw if enough time passed."""
+        """Record one batch (or a validation result); redraw if enough time passed."""
         now = time.monotonic()
         if self.start_time is None:
             self.start_time = now
-            self.last_draw = now  # first frame after redraw_interval: short fits skip it
+            # first frame after redraw_interval: short fits skip it
+            self.last_draw = now
             samples = 0  # the clock starts now: this batch's samples came before it
         self.epoch = epoch
         if batch is not None:
@@ -95,14 +97,14 @@ class TrainingDashboard(StaticDisplay):
             self.redraw()
 
     def redraw_due(self, now, end_of_epoch=False):
-        """Whether a redraw is due at ``now`` (see the module docstring on throttling)."""
+        """Whether a redraw is due at ``now`` (see the module docstring: throttling)."""
         waited = now - self.last_draw
         if waited < self.draw_seconds * (1 - MAX_DRAW_SHARE) / MAX_DRAW_SHARE:
             return False
         return end_of_epoch or waited >= self.redraw_interval
 
     def _step(self, epoch, batch):
-        """Position on the x axis: epochs, fractional within an epoch when its size is known."""
+        """Position on the x axis in epochs, fractional when the epoch size is known."""
         if batch is None:  # validation: the end of the epoch
             return epoch + 1
         if self.batches_per_epoch:
@@ -117,7 +119,9 @@ class TrainingDashboard(StaticDisplay):
         """
         if not self.stopped:
             batch_size = self._batch_size(param)
-            metrics = dict(param.eval_metric.get_name_value()) if param.eval_metric else {}
+            metrics = (
+                dict(param.eval_metric.get_name_value()) if param.eval_metric else {}
+            )
             self.update(param.epoch, param.nbatch, metrics, samples=batch_size)
         if self.stopped:
             raise StopTraining("stopped from the dashboard")
@@ -125,7 +129,7 @@ class TrainingDashboard(StaticDisplay):
     batch_end_callback = __call__
 
     def epoch_end_callback(self, epoch, symbol=None, arg_params=None, aux_params=None):
-        """Learns the epoch length and redraws; fits ``Module.fit(epoch_end_callback=)``."""
+        """Learns the epoch length, redraws (``Module.fit(epoch_end_callback=)``)."""
         if self.batches_per_epoch is None and epoch == 0:
             self.batches_per_epoch = self.batch + 1
         if self.redraw_due(time.monotonic(), end_of_epoch=True):
@@ -156,7 +160,11 @@ class TrainingDashboard(StaticDisplay):
                           ("epoch_end_callback", self.epoch_end_callback),
                           ("eval_end_callback", self.eval_end_callback)):
             given = fit_kwargs.get(key)
-            given = [] if given is None else list(given) if isinstance(given, list) else [given]
+            given = (
+                []
+                if given is None
+                else list(given) if isinstance(given, list) else [given]
+            )
             fit_kwargs[key] = given + [hook]
         self.num_epochs = self.num_epochs or fit_kwargs.get("num_epoch")
         module.fit(train_data, **fit_kwargs)   # fit itself ends on StopTraining
@@ -182,7 +190,7 @@ class TrainingDashboard(StaticDisplay):
 
     # ---- text and pictures ----
     def status(self):
-        """``{'elapsed', 'remaining', 'samples_per_second', 'progress'}`` (seconds, 0..1)."""
+        """``{'elapsed', 'remaining', 'samples_per_second', 'progress'}`` (s, 0..1)."""
         elapsed = 0.0 if self.start_time is None else time.monotonic() - self.start_time
         progress = None
         if self.batches_per_epoch:
@@ -295,8 +303,10 @@ class TrainingDashboard(StaticDisplay):
     def static_html(self):
         import base64
         images = "".join(
-            f'<img src="data:image/png;base64,{base64.b64encode(self.png(n)).decode()}"/>'
-            for n in self.history)
+            '<img src="data:image/png;base64,'
+            f'{base64.b64encode(self.png(n)).decode()}"/>'
+            for n in self.history
+        )
         return f"<pre>{self.status_line()}</pre>{images}"
 
     def __repr__(self):

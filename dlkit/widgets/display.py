@@ -9,9 +9,10 @@ when a notebook actually shows an object::
         return symbol_mimebundle(self)
 
 The NDArray's display lives in ``dlkit/visualization/ndarray_display.py`` (re-exported
-here). Every bundle has a ``text/plain`` part (the object's ``repr``) and HTML or SVG; no
-JavaScript, so saved notebooks stay static and safe.
+here). Every bundle has a ``text/plain`` part (the object's ``repr``) and HTML or SVG;
+no JavaScript, so saved notebooks stay static and safe.
 """
+
 import html
 
 from ..visualization.ndarray_display import heatmap_svg, ndarray_mimebundle
@@ -27,8 +28,10 @@ def symbol_mimebundle(symbol):
     try:
         svg = plot_network(symbol)._repr_image_svg_xml()
     except Exception as error:  # a graph that cannot be drawn still shows its text
-        return {"text/plain": text,
-                "text/html": f"<pre>{html.escape(text)}\n({html.escape(str(error))})</pre>"}
+        return {
+            "text/plain": text,
+            "text/html": f"<pre>{html.escape(text)}\n({html.escape(str(error))})</pre>",
+        }
     return {"text/plain": text, "image/svg+xml": svg}
 
 
@@ -39,10 +42,18 @@ def executor_mimebundle(executor):
                 ("aux states", executor.aux_dict), ("outputs", executor.output_dict))
     parts = []
     for title, mapping in sections:
-        rows = [(name, format_shape(a.shape) if a is not None else "-",
-                 _dtype_name(a.dtype) if a is not None else "-") for name, a in mapping.items()]
+        rows = [
+            (
+                name,
+                format_shape(a.shape) if a is not None else "-",
+                _dtype_name(a.dtype) if a is not None else "-",
+            )
+            for name, a in mapping.items()
+        ]
         if rows:
-            parts.append(f"<h4>{title}</h4>" + html_table(["name", "shape", "dtype"], rows))
+            parts.append(
+                f"<h4>{title}</h4>" + html_table(["name", "shape", "dtype"], rows)
+            )
     return {"text/plain": repr(executor), "text/html": "".join(parts)}
 
 

@@ -1,4 +1,4 @@
-"""``ExecutorView``: fill an Executor's inputs, run forward/backward, look at every array.
+"""``ExecutorView``: fill an Executor's inputs, run forward/backward, see every array.
 
 Tables list arguments, gradients, auxiliary states and outputs with shapes and a short
 summary (min / mean / max); the plan (one row per op, in execution order) and the
@@ -12,8 +12,10 @@ and a histogram (matplotlib, imported when first drawn)::
 ``backward`` works for Group outputs too: heads that are not losses get a head gradient
 of ones (what ``y.backward()`` uses for a scalar).
 """
+
 from ..visualization.network import as_symbol
-from ._common import StaticDisplay, format_shape, html_table, ipywidgets_or_none, text_table
+from ._common import (StaticDisplay, format_shape, html_table, ipywidgets_or_none,
+                      text_table)
 from ._plots import heatmap_png, histogram_png
 
 __all__ = ["ExecutorView"]
@@ -51,7 +53,7 @@ class ExecutorView(StaticDisplay):
 
     # ---- actions ----
     def fill(self, name, how="ones", seed=0):
-        """Set argument ``name`` to 'ones', 'zeros', 'random' (uniform -1..1) or an array."""
+        """Set ``name`` to 'ones', 'zeros', 'random' (uniform -1..1) or an array."""
         import numpy as np
         target = self.executor.arg_dict[name]
         if isinstance(how, str):
@@ -62,8 +64,10 @@ class ExecutorView(StaticDisplay):
             elif how == "random":
                 values = np.random.RandomState(seed).uniform(-1, 1, target.shape)
             else:
-                raise ValueError(f"fill {name!r}: how must be 'ones', 'zeros', 'random' or "
-                                 f"an array, got {how!r}")
+                raise ValueError(
+                    f"fill {name!r}: how must be 'ones', 'zeros', 'random' or "
+                    f"an array, got {how!r}"
+                )
         else:
             values = np.asarray(how.asnumpy() if hasattr(how, "asnumpy") else how)
         target[:] = values.astype(target.dtype)
@@ -114,15 +118,18 @@ class ExecutorView(StaticDisplay):
 
     def plan_rows(self):
         plan = getattr(self.executor, "plan", [])
-        return [(step["name"], step["op"], ", ".join(step["inputs"]),
-                 " ".join(format_shape(s) for s in step["output_shapes"])) for step in plan]
+        return [
+            (step["name"], step["op"], ", ".join(step["inputs"]),
+             " ".join(format_shape(s) for s in step["output_shapes"]))
+            for step in plan
+        ]
 
     def memory(self):
         summary = getattr(self.executor, "memory_summary", None)
         return summary() if summary else {}
 
     def array(self, name):
-        """The NDArray called ``name``: an output, an argument, 'grad:<arg>' or an aux state."""
+        """NDArray ``name``: an output, an argument, 'grad:<arg>' or an aux state."""
         executor = self.executor
         outputs = executor.output_dict
         if name.startswith("grad:"):
@@ -165,8 +172,12 @@ class ExecutorView(StaticDisplay):
         lines = ["ExecutorView"]
         for title, header, rows in self._sections()[:4]:
             if rows:
-                lines.append(text_table([title, *header[1:]],
-                                        [(r[0], format_shape(r[1]), r[2]) for r in rows]))
+                lines.append(
+                    text_table(
+                        [title, *header[1:]],
+                        [(r[0], format_shape(r[1]), r[2]) for r in rows],
+                    )
+                )
         return "\n".join(lines)
 
     # ---- ipywidgets ----
@@ -178,7 +189,9 @@ class ExecutorView(StaticDisplay):
         self._fill_name = widgets.Dropdown(options=names, description="input")
         self._fill_how = widgets.Dropdown(options=["ones", "random", "zeros"])
         fill_button = widgets.Button(description="fill")
-        fill_button.on_click(lambda _: self.fill(self._fill_name.value, self._fill_how.value))
+        fill_button.on_click(
+            lambda _: self.fill(self._fill_name.value, self._fill_how.value)
+        )
         forward_button = widgets.Button(description="forward")
         forward_button.on_click(lambda _: self.forward(is_train=True))
         backward_button = widgets.Button(description="backward")

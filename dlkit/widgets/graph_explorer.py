@@ -1,27 +1,31 @@
 """``GraphExplorer``: look around a Symbol's graph one node at a time.
 
 Controls (ipywidgets, when installed): a node dropdown, a "show weights" checkbox and an
-"internal output" dropdown listing ``symbol.get_internals().list_outputs()``. The picture
-is ``mx.viz.plot_network`` of the current view with the selected node outlined; below it
-the selected node's op, attributes, inputs, inferred shapes and parameter count.
+"internal output" dropdown listing ``symbol.get_internals().list_outputs()``. The
+picture is ``mx.viz.plot_network`` of the current view with the selected node outlined;
+below it the selected node's op, attributes, inputs, inferred shapes and parameter
+count.
 
 State lives in plain attributes (``selected``, ``hide_weights``, ``view``) and methods
 (``select``, ``show_weights``, ``show_internal``, ``node_info``) so it can be driven and
 tested without a browser. Clicking a node in the picture is not supported: a static SVG
 sends no events back to Python, so the dropdown is the way to pick a node.
 """
+
 import copy
 import math
 
-from ..visualization.network import as_symbol, looks_like_weight, network_spec, shape_dicts
+from ..visualization.network import (as_symbol, looks_like_weight, network_spec,
+                                     shape_dicts)
 from ..visualization.graph_spec import make_graph
-from ._common import StaticDisplay, format_shape, html_table, ipywidgets_or_none, text_table
+from ._common import (StaticDisplay, format_shape, html_table, ipywidgets_or_none,
+                      text_table)
 
 __all__ = ["GraphExplorer"]
 
 
 class GraphExplorer(StaticDisplay):
-    """Browse a Symbol (or Gluon HybridBlock) graph: pick a node, see everything about it.
+    """Browse a Symbol (or HybridBlock) graph: pick a node, see everything about it.
 
     Parameters
     ----------
@@ -49,7 +53,9 @@ class GraphExplorer(StaticDisplay):
     def select(self, name):
         """Select node ``name`` (its details appear and it is outlined in the graph)."""
         if name not in self.spec.details:
-            raise KeyError(f"no node named {name!r}; nodes: {', '.join(self.spec.details)}")
+            raise KeyError(
+                f"no node named {name!r}; nodes: {', '.join(self.spec.details)}"
+            )
         self.selected = name
         self._sync()
 
@@ -67,7 +73,9 @@ class GraphExplorer(StaticDisplay):
             internals = self.symbol.get_internals()
             names = internals.list_outputs()
             if output_name not in names:
-                raise KeyError(f"no internal output {output_name!r}; choose from {names}")
+                raise KeyError(
+                    f"no internal output {output_name!r}; choose from {names}"
+                )
             self.view = internals[names.index(output_name)]
         self.internal = output_name
         self._refresh()
@@ -75,7 +83,9 @@ class GraphExplorer(StaticDisplay):
     # ---- what is shown ----
     def _refresh(self):
         shape = self._view_shapes()
-        self.spec = network_spec(self.view, "plot", shape, hide_weights=self.hide_weights)
+        self.spec = network_spec(
+            self.view, "plot", shape, hide_weights=self.hide_weights
+        )
         self.shapes, _ = shape_dicts(self.view, shape) if shape else (None, None)
         self.arg_shapes = {}
         if shape:
@@ -93,7 +103,7 @@ class GraphExplorer(StaticDisplay):
         return {k: v for k, v in self.shape.items() if k in arguments}
 
     def node_info(self, name=None):
-        """``{'name', 'op', 'attrs', 'inputs', 'output_shapes', 'params'}`` of a node."""
+        """A node's ``{'name', 'op', 'attrs', 'inputs', 'output_shapes', 'params'}``."""
         name = name or self.selected
         detail = self.spec.details[name]
         outputs = []

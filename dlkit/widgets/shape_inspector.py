@@ -1,4 +1,4 @@
-"""``ShapeInspector``: type an input shape, watch ``infer_shape`` fill in every other one.
+"""``ShapeInspector``: type an input shape, watch ``infer_shape`` fill in the others.
 
 One text box per data argument (an argument that is not a parameter: ``data``,
 ``softmax_label``). On every change ``symbol.infer_shape(**shapes)`` runs and the widget
@@ -7,15 +7,20 @@ every edge. When the shapes cannot work, the error names the node that failed (d
 ``infer_shape error in node conv1 (Convolution): ...``; MXNet: ``Error in operator
 conv1: ...``); that node is drawn in red and the message is shown in words.
 """
+
 import re
 
 from ..visualization.graph_spec import make_graph
 from ..visualization.network import as_symbol, looks_like_weight, network_spec
-from ._common import StaticDisplay, format_shape, html_table, ipywidgets_or_none, text_table
+from ._common import (StaticDisplay, format_shape, html_table, ipywidgets_or_none,
+                      text_table)
 
 __all__ = ["ShapeInspector", "parse_shape", "failing_node"]
 
-_NODE_PATTERNS = (re.compile(r"in node ([^\s:]+)"), re.compile(r"Error in operator ([^\s:]+)"))
+_NODE_PATTERNS = (
+    re.compile(r"in node ([^\s:]+)"),
+    re.compile(r"Error in operator ([^\s:]+)"),
+)
 
 
 def parse_shape(text):
@@ -55,10 +60,12 @@ class ShapeInspector(StaticDisplay):
         self._infer()
 
     def set_shape(self, name, shape):
-        """Set input ``name`` to ``shape`` (a tuple or text like ``'64, 1, 28, 28'``)."""
+        """Set input ``name`` to ``shape`` (a tuple or text: ``'64, 1, 28, 28'``)."""
         if name not in self.shapes:
             raise KeyError(f"{name!r} is not a data input; inputs: {self.data_names}")
-        self.shapes[name] = parse_shape(shape) if isinstance(shape, str) else tuple(shape)
+        self.shapes[name] = (
+            parse_shape(shape) if isinstance(shape, str) else tuple(shape)
+        )
         self._infer()
 
     def _infer(self):
@@ -68,7 +75,9 @@ class ShapeInspector(StaticDisplay):
         self.argument_rows, self.output_rows, self.aux_rows = [], [], []
         arg_shapes = out_shapes = aux_shapes = None
         try:
-            arg_shapes, out_shapes, aux_shapes = self.symbol.infer_shape_partial(**known)
+            arg_shapes, out_shapes, aux_shapes = self.symbol.infer_shape_partial(
+                **known
+            )
         except Exception as error:  # an MXNetError from the op that rejects the shapes
             self.error = str(error)
             self.failing_node = failing_node(self.error)
@@ -96,15 +105,18 @@ class ShapeInspector(StaticDisplay):
     def complete(self):
         """True when inference succeeded and every shape is fully known."""
         rows = self.argument_rows + self.output_rows + self.aux_rows
-        return (self.error is None and bool(rows)
-                and all(s is not None and None not in s and 0 not in s for _, s in rows))
+        return (
+            self.error is None
+            and bool(rows)
+            and all(s is not None and None not in s and 0 not in s for _, s in rows)
+        )
 
     def graph(self):
         """The shape-labelled graph (failing node in red) as a ``graphviz.Digraph``."""
         return make_graph(self.spec)
 
     def tables(self):
-        """``{'arguments': rows, 'outputs': rows, 'aux_states': rows}`` of (name, shape)."""
+        """``{'arguments', 'outputs', 'aux_states'}``, each rows of (name, shape)."""
         return {"arguments": self.argument_rows, "outputs": self.output_rows,
                 "aux_states": self.aux_rows}
 

@@ -55,10 +55,11 @@ class WeightsMonitor(StaticDisplay):
         self.bins = bins
         self.calls = 0
         self.steps = []
-        self.history = {}  # name -> list of {"step", "weight", "grad", "weight_rms", "grad_rms"}
+        # name -> list of {"step", "weight", "grad", "weight_rms", "grad_rms"}
+        self.history = {}
 
     def record(self, step, weights, grads=None):
-        """Store histograms of ``weights[name]`` and ``grads[name]`` (NDArrays or NumPy)."""
+        """Store histograms of ``weights[name]``, ``grads[name]`` (NDArray/NumPy)."""
         grads = grads or {}
         self.steps.append(step)
         for name, weight in weights.items():
@@ -79,8 +80,12 @@ class WeightsMonitor(StaticDisplay):
         if not self._due():
             return
         group = param.locals["self"]._exec_group
-        weights = {n: arrays[0] for n, arrays in zip(group.param_names, group.param_arrays)}
-        grads = {n: arrays[0] for n, arrays in zip(group.param_names, group.grad_arrays)}
+        weights = {
+            n: arrays[0] for n, arrays in zip(group.param_names, group.param_arrays)
+        }
+        grads = {
+            n: arrays[0] for n, arrays in zip(group.param_names, group.grad_arrays)
+        }
         self.record((param.epoch, param.nbatch), weights, grads)
 
     def update(self, params, step=None):
@@ -95,11 +100,13 @@ class WeightsMonitor(StaticDisplay):
         self.record(self.calls - 1 if step is None else step, weights, grads)
 
     def rows(self):
-        """``(name, steps recorded, last weight RMS, last gradient RMS)`` per parameter."""
+        """Per parameter: ``(name, steps, last weight RMS, last gradient RMS)``."""
         rows = []
         for name, entries in self.history.items():
             last = entries[-1]
-            rows.append((name, len(entries), _fmt(last["weight_rms"]), _fmt(last["grad_rms"])))
+            rows.append(
+                (name, len(entries), _fmt(last["weight_rms"]), _fmt(last["grad_rms"]))
+            )
         return rows
 
     def figure(self, max_rows=8):
@@ -119,8 +126,10 @@ class WeightsMonitor(StaticDisplay):
                     axes.plot((edges[:-1] + edges[1:]) / 2, counts,
                               color=(0.1, 0.3, 0.7, shade) if kind == "weight"
                               else (0.8, 0.3, 0.1, shade))
-                axes.set_title(f"{name} {'weights' if kind == 'weight' else 'gradients'}",
-                               fontsize=8)
+                axes.set_title(
+                    f"{name} {'weights' if kind == 'weight' else 'gradients'}",
+                    fontsize=8,
+                )
                 axes.tick_params(labelsize=6)
         figure.tight_layout()
         return figure
@@ -131,7 +140,9 @@ class WeightsMonitor(StaticDisplay):
 
     def static_html(self):
         import base64
-        table = html_table(["parameter", "steps", "weight rms", "gradient rms"], self.rows())
+        table = html_table(
+            ["parameter", "steps", "weight rms", "gradient rms"], self.rows()
+        )
         if not self.history:
             return table
         image = base64.b64encode(self.png()).decode()

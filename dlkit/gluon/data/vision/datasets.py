@@ -1,11 +1,13 @@
 """Image datasets: a small offline one (``Digits``), the classic ones read from local
-files (``MNIST``, ``FashionMNIST``, ``CIFAR10``, ``CIFAR100``) and ``ImageFolderDataset``.
+files (``MNIST``, ``FashionMNIST``, ``CIFAR10``, ``CIFAR100``) and
+``ImageFolderDataset``.
 
 Every sample is ``(image, label)`` with the image an NDArray in HWC layout (height,
 width, channels), uint8 as stored; ``transforms.ToTensor`` turns it into CHW float32.
 A dataset's ``transform(image, label)`` (note: both arguments, as MXNet) is applied on
 reading.
 """
+
 import gzip
 import os
 import struct
@@ -17,8 +19,8 @@ from .... import ndarray
 from ....base import MXNetError
 from ..dataset import Dataset
 
-__all__ = ["Digits", "MNIST", "FashionMNIST", "CIFAR10", "CIFAR100", "ImageFolderDataset",
-           "make_image_folder"]
+__all__ = ["Digits", "MNIST", "FashionMNIST", "CIFAR10", "CIFAR100",
+           "ImageFolderDataset", "make_image_folder"]
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DIGITS_TRAIN_SIZE = 1437  # the first 80% of the shuffled 1797 images
@@ -74,9 +76,11 @@ def _require_files(root, names, dataset, url):
     missing = [path for path in paths if not os.path.exists(path)]
     if missing:
         raise MXNetError(
-            f"{dataset}: file(s) {', '.join(missing)} not found. dlkit does not download "
-            f"datasets: fetch them from {url} and put them in {root} (or pass root=), "
-            "or use mx.gluon.data.vision.Digits(), which ships with dlkit.")
+            f"{dataset}: file(s) {', '.join(missing)} not found. dlkit does not "
+            f"download datasets: fetch them from {url} and put them in {root} "
+            "(or pass root=), or use mx.gluon.data.vision.Digits(), which ships "
+            "with dlkit."
+        )
     return paths
 
 
@@ -90,8 +94,8 @@ class MNIST(_ArrayImageDataset):
     _files = {True: ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
               False: ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")}
 
-    def __init__(self, root=os.path.join("~", ".mxnet", "datasets", "mnist"), train=True,
-                 transform=None):
+    def __init__(self, root=os.path.join("~", ".mxnet", "datasets", "mnist"),
+                 train=True, transform=None):
         super().__init__(transform)
         image_file, label_file = _require_files(root, self._files[train],
                                                 type(self).__name__, self._url)
@@ -193,7 +197,9 @@ class ImageFolderDataset(Dataset):
         for folder in sorted(os.listdir(root)):
             path = os.path.join(root, folder)
             if not os.path.isdir(path):
-                warnings.warn(f"Ignoring {path}, which is not a directory.", stacklevel=3)
+                warnings.warn(
+                    f"Ignoring {path}, which is not a directory.", stacklevel=3
+                )
                 continue
             label = len(self.synsets)
             self.synsets.append(folder)

@@ -145,7 +145,8 @@ class RandomResizedCrop(Block):
         area = height * width
         for _ in range(10):
             draws = ndarray.random.uniform(shape=(2,)).asnumpy()
-            target = area * (self._scale[0] + draws[0] * (self._scale[1] - self._scale[0]))
+            target = area * (self._scale[0]
+                             + draws[0] * (self._scale[1] - self._scale[0]))
             log_low, log_high = np.log(self._ratio[0]), np.log(self._ratio[1])
             aspect = np.exp(log_low + draws[1] * (log_high - log_low))
             crop_w = int(round(np.sqrt(target * aspect)))
