@@ -3,13 +3,22 @@
 Controls (ipywidgets, when installed): a node dropdown, a "show weights" checkbox and an
 "internal output" dropdown listing ``symbol.get_internals().list_outputs()``. The
 picture is ``mx.viz.plot_network`` of the current view with the selected node outlined;
-below it the selected node's op, attributes, inputs, inferred shapes and parameter
+beside it the selected node's op, attributes, inputs, inferred shapes and parameter
 count.
 
+Clicking: an SVG shown in a notebook sends no events back to Python, so under the
+picture a *node map* repeats the graph as buttons, one row per depth (inputs first,
+each button coloured like its node in the picture). Clicking a button selects that
+node, as picking it in the dropdown does::
+
+    depth 0   [data]
+    depth 1   [fc1]
+    depth 2   [relu1]  [softmax_label]
+    depth 3   [softmax]
+
 State lives in plain attributes (``selected``, ``hide_weights``, ``view``) and methods
-(``select``, ``show_weights``, ``show_internal``, ``node_info``) so it can be driven and
-tested without a browser. Clicking a node in the picture is not supported: a static SVG
-sends no events back to Python, so the dropdown is the way to pick a node.
+(``select``, ``show_weights``, ``show_internal``, ``node_info``, ``node_levels``) so it
+can be driven and tested without a browser.
 """
 
 import copy
@@ -118,6 +127,19 @@ class GraphExplorer(StaticDisplay):
                 "inputs": list(detail["inputs"]), "output_shapes": outputs,
                 "params": params}
 
+    def node_levels(self):
+        """Node names grouped by depth (longest path from an input): what the node map
+        shows, one row per depth."""
+        depth = {}
+        for name in self.spec.node_names():
+            detail = self.spec.details.get(name, {"inputs": []})
+            sources = [depth[source] for source in detail["inputs"] if source in depth]
+            depth[name] = 1 + max(sources) if sources else 0
+        levels = [[] for _ in range(1 + max(depth.values(), default=-1))]
+        for name, level in depth.items():
+            levels[level].append(name)
+        return levels
+
     def graph(self):
         """The current picture as a ``graphviz.Digraph`` (selected node outlined)."""
         spec = copy.deepcopy(self.spec)
@@ -146,6 +168,9 @@ class GraphExplorer(StaticDisplay):
         self._internal_box = widgets.Dropdown(description="output", options=internals)
         self._picture = widgets.HTML()
         self._info = widgets.HTML()
+        self._node_map = widgets.VBox()
+        self._node_buttons = {}
+        self._map_levels = None
         self._node_box.observe(lambda change: self.select(change["new"])
                                if change["new"] else None, names="value")
         self._weights_box.observe(lambda change: self.show_weights(change["new"]),
@@ -155,7 +180,8 @@ class GraphExplorer(StaticDisplay):
                                               else change["new"]), names="value")
         controls = widgets.HBox([self._node_box, self._weights_box, self._internal_box])
         self._sync()
-        return widgets.VBox([controls, widgets.HBox([self._picture, self._info])])
+        return widgets.VBox([controls, widgets.HBox([self._picture, self._info]),
+                             widgets.HTML("<b>click a node:</b>"), self._node_map])
 
     def _sync(self):
         if getattr(self, "_picture", None) is None:
@@ -164,6 +190,37 @@ class GraphExplorer(StaticDisplay):
         self._node_box.value = self.selected or ""
         self._picture.value = self.graph()._repr_image_svg_xml()
         self._info.value = html_table(["", self.selected or ""], self.info_rows())
+        self._sync_node_map()
+
+    def _sync_node_map(self):
+        """Rebuild the buttons when the view changed; mark the selected one."""
+        widgets = ipywidgets_or_none()
+        levels = self.node_levels()
+        if levels != self._map_levels:
+            self._map_levels = levels
+            colors = {node["name"]: node["attrs"].get("fillcolor")
+                      for node in self.spec.nodes}
+            self._node_buttons = {}
+            rows = []
+            for level in levels:
+                row = []
+                for name in level:
+                    button = widgets.Button(description=name,
+                                            tooltip=self.spec.details.get(
+                                                name, {}).get("op", name),
+                                            layout=widgets.Layout(width="auto"))
+                    if colors.get(name):
+                        button.style.button_color = colors[name]
+                    if name in self.spec.details:
+                        button.on_click(lambda _, name=name: self.select(name))
+                    else:   # a weight drawn from an edge only: nothing to show
+                        button.disabled = True
+                    self._node_buttons[name] = button
+                    row.append(button)
+                rows.append(widgets.HBox(row))
+            self._node_map.children = rows
+        for name, button in self._node_buttons.items():
+            button.icon = "check" if name == self.selected else ""
 
     def static_html(self):
         return (self.graph()._repr_image_svg_xml()

@@ -124,8 +124,10 @@ code("""
 mx.viz.plot_network(net, shape={"data": (32, 100)})
 """),
 md("""
-The `GraphExplorer` widget lets you pick a node and see its operator, attributes,
-inputs, shapes and parameter count. Without a browser, ask it directly:
+The `GraphExplorer` widget lets you pick a node (in its dropdown, or by clicking the
+node's button in the map under the picture) and see its operator, attributes,
+inputs, shapes and parameter count. Display `explorer` in a cell to use it; without a
+browser, ask it directly:
 """),
 check("""
 from dlkit.widgets import GraphExplorer

@@ -246,31 +246,65 @@ START_RUN_ALL = """() => {
 }"""
 
 
-def test_the_stop_button_ends_a_running_fit(jupyterlab, browser):
-    # A click reaches the kernel while the fit cell is still running because the cell
-    # awaits fit_async (training runs in a worker thread).
+def open_new_notebook(jupyterlab, browser, name, sources):
+    """Write a notebook of code cells ``sources``, open it, start running all cells
+    (without waiting for them) and return the page."""
     url, token, notebooks = jupyterlab
     cells = [{"cell_type": "code", "metadata": {}, "execution_count": None,
-              "outputs": [], "source": source} for source in STOP_NOTEBOOK_CELLS]
+              "outputs": [], "source": source} for source in sources]
     notebook = {"cells": cells, "metadata": {"kernelspec": {
         "name": "python3", "display_name": "Python 3", "language": "python"}},
         "nbformat": 4, "nbformat_minor": 5}
-    (notebooks / "stop.ipynb").write_text(json.dumps(notebook))
+    (notebooks / name).write_text(json.dumps(notebook))
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.set_default_timeout(120_000)
+    page.goto(f"{url}/lab/tree/{name}?reset&token={token}")
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell"
+                           " && window.jupyterapp.shell.currentWidget"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext")
+    page.evaluate(START_RUN_ALL)
+    return page
+
+
+PAGE_TEXT_HAS = ("text => window.jupyterapp.shell.currentWidget.node.innerText"
+                 ".includes(text)")
+
+
+def test_the_stop_button_ends_a_running_fit(jupyterlab, browser):
+    # A click reaches the kernel while the fit cell is still running because the cell
+    # awaits fit_async (training runs in a worker thread).
+    page = open_new_notebook(jupyterlab, browser, "stop.ipynb", STOP_NOTEBOOK_CELLS)
     try:
-        page.goto(f"{url}/lab/tree/stop.ipynb?reset&token={token}")
-        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell"
-                               " && window.jupyterapp.shell.currentWidget"
-                               " && window.jupyterapp.shell.currentWidget.sessionContext")
-        page.evaluate(START_RUN_ALL)
         stop = page.locator(".jp-OutputArea-output button", has_text="Stop")
         stop.wait_for(state="visible")
-        page.wait_for_function("() => window.jupyterapp.shell.currentWidget.node"
-                               ".innerText.includes(' samples/s  elapsed')")
+        page.wait_for_function(PAGE_TEXT_HAS, arg=" samples/s  elapsed")
         stop.click()
-        page.wait_for_function("() => window.jupyterapp.shell.currentWidget.node"
-                               ".innerText.includes('stopped by the button: True')",
+        page.wait_for_function(PAGE_TEXT_HAS, arg="stopped by the button: True",
                                timeout=60_000)
+    finally:
+        page.close()
+
+
+EXPLORER_CELLS = ["""import dlkit as mx
+from dlkit.widgets import GraphExplorer
+data = mx.sym.var("data")
+net = mx.sym.FullyConnected(data, num_hidden=3, name="fc1")
+net = mx.sym.SoftmaxOutput(mx.sym.Activation(net, act_type="relu", name="relu1"),
+                           name="softmax")
+explorer = GraphExplorer(net, shape={"data": (2, 4)})
+explorer.ui"""]
+
+
+def test_clicking_a_node_in_the_graph_explorer_shows_its_details(jupyterlab, browser):
+    page = open_new_notebook(jupyterlab, browser, "explorer.ipynb", EXPLORER_CELLS)
+    try:
+        node = page.locator(".jp-OutputArea-output button", has_text="fc1")
+        node.wait_for(state="visible")
+        page_text = "() => window.jupyterapp.shell.currentWidget.node.innerText"
+        assert "attr num_hidden" not in page.evaluate(page_text)   # nothing selected
+        node.click()
+        # the details table of the clicked node: its op and its attribute
+        page.wait_for_function(PAGE_TEXT_HAS, arg="attr num_hidden", timeout=30_000)
+        page.wait_for_function(PAGE_TEXT_HAS, arg="FullyConnected", timeout=30_000)
     finally:
         page.close()

@@ -2,6 +2,8 @@ import warnings
 
 import pytest
 
+import dlkit as mx
+
 from _nets import build
 from dlkit.widgets import GraphExplorer
 
@@ -60,3 +62,20 @@ def test_a_hybridized_gluon_block_is_explored_with_its_traced_shapes():
     info = explorer.node_info("mlp_dense0_fwd")
     assert info["op"] == "FullyConnected" and info["params"] == (10 + 1) * 16
     assert ("mlp_dense0_fwd_output", (2, 16)) in info["output_shapes"]
+
+
+def test_the_node_map_lays_nodes_out_by_depth_and_a_click_selects_one():
+    pytest.importorskip("ipywidgets")
+    data = mx.sym.var("data")
+    hidden = mx.sym.Activation(mx.sym.FullyConnected(data, num_hidden=3, name="fc1"),
+                               act_type="relu", name="relu1")
+    net = mx.sym.SoftmaxOutput(hidden, name="softmax")
+    explorer = GraphExplorer(net, shape={"data": (2, 4)})
+    assert explorer.node_levels() == [["data", "softmax_label"], ["fc1"], ["relu1"],
+                                      ["softmax"]]
+    explorer._node_buttons["relu1"].click()      # what a click in the browser does
+    assert explorer.selected == "relu1"
+    assert explorer._node_buttons["relu1"].icon == "check"
+    assert explorer.node_info()["op"] == "Activation"
+    explorer.show_weights(True)                   # weights join the map at depth 0
+    assert "fc1_weight" in explorer.node_levels()[0]
