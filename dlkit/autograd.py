@@ -149,13 +149,16 @@ class TapeNode:
     def run_backward(self, xp, out_grads):
         if self.freed:
             self._raise_freed()
+        op = self.op
+        if not (op.train_aware or op.skips_unneeded_grads):   # most ops: no extras
+            return op.backward(xp, self.inputs, self.outputs, out_grads, **self.attrs)
         extra = {}
-        if self.op.train_aware:
+        if op.train_aware:
             extra["is_train"] = self.is_train
-        if self.op.skips_unneeded_grads:   # a constant input (parent None) needs none
+        if op.skips_unneeded_grads:   # a constant input (parent None) needs none
             extra["needs_grad"] = tuple(parent is not None for parent in self.parents)
-        return self.op.backward(xp, self.inputs, self.outputs, out_grads, **extra,
-                                **self.attrs)
+        return op.backward(xp, self.inputs, self.outputs, out_grads, **extra,
+                           **self.attrs)
 
     def add_out_grad(self, index, grad):
         """Add a gradient for output ``index`` (several consumers may send one)."""
