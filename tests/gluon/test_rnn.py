@@ -245,7 +245,7 @@ def test_layer_rejects_wrong_state_shape():
     layer.initialize()
     data = mx.nd.ones((5, 3, 2))
     bad = [mx.nd.zeros((1, 3, 4)), mx.nd.zeros((2, 3, 4))]
-    with pytest.raises(MXNetError, match=r"Expecting \(2, 3, 4\), got \(1, 3, 4\)"):
+    with pytest.raises(ValueError, match=r"Expecting \(2, 3, 4\), got \(1, 3, 4\)"):
         layer(data, bad)
 
 

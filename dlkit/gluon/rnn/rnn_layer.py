@@ -188,7 +188,8 @@ class _RNNLayer(HybridBlock):
                              f"{len(states)}")
         for state, info in zip(states, infos):
             if state.shape != info["shape"]:
-                raise MXNetError(f"Invalid recurrent state shape. Expecting "
+                # a ValueError, with MXNet's words: code may catch exactly this
+                raise ValueError(f"Invalid recurrent state shape. Expecting "
                                  f"{info['shape']}, got {state.shape}.")
 
     def hybrid_forward(self, F, inputs, states, **params):
