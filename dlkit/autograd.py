@@ -151,6 +151,8 @@ class TapeNode:
             self._raise_freed()
         op = self.op
         if not (op.train_aware or op.skips_unneeded_grads):   # most ops: no extras
+            if not self.attrs:   # tanh, a + b: a plain call is cheaper than **{}
+                return op.backward(xp, self.inputs, self.outputs, out_grads)
             return op.backward(xp, self.inputs, self.outputs, out_grads, **self.attrs)
         extra = {}
         if op.train_aware:
@@ -162,12 +164,15 @@ class TapeNode:
 
     def add_out_grad(self, index, grad):
         """Add a gradient for output ``index`` (several consumers may send one)."""
-        if self.out_grads is None:
+        out_grads = self.out_grads
+        if out_grads is None:   # the first gradient to arrive: nothing to add it to
             if self.freed:
                 self._raise_freed()
-            self.out_grads = [None] * len(self.outputs)
-        current = self.out_grads[index]
-        self.out_grads[index] = grad if current is None else current + grad
+            out_grads = self.out_grads = [None] * len(self.outputs)
+            out_grads[index] = grad
+            return
+        current = out_grads[index]
+        out_grads[index] = grad if current is None else current + grad
 
 
 _creation_number = operator.attrgetter("number")
@@ -241,12 +246,14 @@ def _run_backward(heads, head_grads, retain_graph, train_mode):
             else:
                 entry[0].add_out_grad(entry[1], value)
         for node in reversed(order):
-            _backward_node(node, leaves, leaf_grads)
+            _backward_node(node, leaves, leaf_grads)   # each one clears its out_grads
+    except BaseException:
+        for node in order:
+            node.out_grads = None   # gradients live only during this backward
+        raise
     finally:
         if previous_training is not None:
             set_training(previous_training)
-        for node in order:
-            node.out_grads = None   # gradients live only during this backward
     if not retain_graph:            # free the tape: memory does not grow step by step
         for node in order:
             node.inputs = node.outputs = None
@@ -264,18 +271,20 @@ def _backward_node(node, leaves, leaf_grads):
     visible = node.num_visible
     if visible is None:
         visible = node.op.num_visible_outputs(node.attrs)
-    for i in range(visible):
-        if out_grads[i] is None:
-            out_grads[i] = xp.zeros_like(node.outputs[i])
+    if visible != 1 or len(out_grads) != 1:   # one output reached: nothing to fill
+        for i in range(visible):
+            if out_grads[i] is None:
+                out_grads[i] = xp.zeros_like(node.outputs[i])
     in_grads = node.run_backward(xp, out_grads)
     for parent, in_grad in zip(node.parents, in_grads):
         if parent is None or in_grad is None:
             continue
-        if parent[0] is None:
+        source = parent[0]
+        if source is not None:
+            source.add_out_grad(parent[1], in_grad)
+        else:
             leaves[id(parent[1])] = parent[1]
             _accumulate(leaf_grads, id(parent[1]), in_grad)
-        else:
-            parent[0].add_out_grad(parent[1], in_grad)
 
 
 def _xp_of(node):

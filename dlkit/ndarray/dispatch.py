@@ -14,7 +14,7 @@ on NDArrays in two steps::
       |   parse attributes, fill optional inputs, pick the context (_context_of)
       v
     _run: op.infer_shape -> op.forward(xp, ...) -> wrap results in NDArrays
-      |-- autograd.record() on: _record appends a TapeNode to the tape
+      |-- autograd.record() on: append a TapeNode to the tape
       '-- out= given: _write_out copies the results into those arrays
 
 The op is the only place that knows what to compute; this module only moves arrays
@@ -26,7 +26,7 @@ from .. import autograd
 from ..autograd import TapeNode, parent_of
 from ..base import MXNetError
 from ..context import Context, current_context
-from ..ops.registry import get_op, same_shape
+from ..ops.registry import OPS, get_op, same_shape
 from .ndarray import NDArray
 
 __all__ = ["invoke"]
@@ -104,6 +104,9 @@ def _plan_of(op, kwargs):
     call then takes the general path, which also reports any mistake in it)."""
     if not kwargs:
         key = op             # the commonest call, `a + b`: no key to build
+    elif len(kwargs) == 1:   # `x * 2`: one attribute, so build the key without loops
+        (name, value), = kwargs.items()
+        key = (op, name, value, type(value))
     else:
         # the value types are part of the key: True == 1, yet Int rejects True
         key = (op, tuple(kwargs.items()), tuple(map(type, kwargs.values())))
@@ -153,19 +156,27 @@ def invoke(op, args, kwargs, out=None):
     arrays and whose keywords are attributes, such as ``a + b`` or ``x * 2``, skips the
     sorting and reuses a cached ``_CallPlan``: that keeps the per-op overhead small.
     """
-    if isinstance(op, str):
-        op = get_op(op)
-    context = _common_context(op, args)
+    if type(op) is str:   # a plain dict lookup first: get_op only to report a typo
+        op = OPS.get(op) or get_op(op)
+    if len(args) == 1 and type(args[0]) is NDArray:   # tanh(x), x * 2: no loop
+        context = args[0]._ctx
+    else:
+        context = _common_context(op, args)
     if context is not None:
-        plan = _plan_of(op, kwargs)
+        plan = None if kwargs else _PLANS.get(op)   # `a + b`: a lookup, no call
+        if plan is None:
+            plan = _plan_of(op, kwargs)
         if plan is not None and len(args) == plan.num_inputs:
-            return _run(op, args, plan.attrs, context, out, plan.num_visible,
+            data = [x._data for x in args]   # all NDArrays here: no None check
+            return _run(op, args, data, plan.attrs, context, out, plan.num_visible,
                         plan.check_shapes)
     inputs, attrs, ctx = _prepare(op, args, kwargs)
     if ctx is None:
         ctx = attrs.get("ctx")   # samplers carry MXNet's ctx attribute
     context = _context_of(op, inputs, ctx)
-    return _run(op, inputs, attrs, context, out, op.num_visible_outputs(attrs), True)
+    data = [None if x is None else x._data for x in inputs]
+    return _run(op, inputs, data, attrs, context, out, op.num_visible_outputs(attrs),
+                True)
 
 
 def _common_context(op, args):
@@ -205,37 +216,38 @@ def _prepare(op, args, kwargs):
     return inputs, attrs, ctx
 
 
-def _run(op, inputs, attrs, context, out, num_visible, check_shapes):
+def _run(op, inputs, data, attrs, context, out, num_visible, check_shapes):
     """Check shapes, compute, wrap the results and record them on the tape."""
-    data = [None if x is None else x._data for x in inputs]
     if check_shapes:
         op.infer_shape([None if x is None else x.shape for x in data], **attrs)
     xp = context.xp
-    training = autograd._state.training
+    state = autograd._state   # per-thread flags: look the object up once per call
+    training = state.training
     if op.train_aware:
         results = op.forward(xp, *data, is_train=training, **attrs)
     else:
         results = op.forward(xp, *data, **attrs)
-    if type(results) is not tuple and type(results) is not list:
+    if type(results) is tuple or type(results) is list:
+        outputs = [NDArray(result, context) for result in results]
+    else:            # one result, the common case: no tuple or comprehension needed
+        outputs = [NDArray(results, context)]
         results = (results,)
-    outputs = [NDArray(result, context) for result in results]
-    if autograd._state.recording:
-        _record(op, attrs, inputs, data, results, outputs, training, xp, num_visible)
+    if state.recording:   # append a node to the tape (written inline: hot)
+        if len(inputs) == 1:   # most ops take one array: a one-item list is cheapest
+            parents = [parent_of(inputs[0])]
+        else:
+            parents = [parent_of(x) for x in inputs]
+        if any(parents):   # else only constants came in: nothing to differentiate
+            node = TapeNode(op, attrs, data, results, parents, training, xp,
+                            num_visible)
+            if len(outputs) == 1:   # the common case: no enumerate loop
+                outputs[0]._entry = (node, 0)
+            else:
+                for index, output in enumerate(outputs):
+                    output._entry = (node, index)
     if out is not None:
         return _write_out(op, outputs[:num_visible], out)
     return outputs[0] if num_visible == 1 else outputs[:num_visible]
-
-
-def _record(op, attrs, inputs, data, results, outputs, training, xp, num_visible):
-    parents = [parent_of(x) for x in inputs]
-    for parent in parents:
-        if parent is not None:
-            break
-    else:
-        return   # only constants in: nothing to differentiate
-    node = TapeNode(op, attrs, data, results, parents, training, xp, num_visible)
-    for index, output in enumerate(outputs):
-        output._entry = (node, index)
 
 
 def _write_out(op, outputs, out):

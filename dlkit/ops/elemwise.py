@@ -195,7 +195,9 @@ class Sigmoid(UnaryOp):
     name = "sigmoid"
 
     def forward(self, xp, data):
-        return 1 / (1 + xp.exp(-data))
+        denominator = xp.exp(-data)
+        denominator += 1   # in place: on small arrays each new array costs time
+        return xp.reciprocal(denominator, out=denominator)
 
     def derivative(self, xp, x, y):
         return y * (1 - y)  # sigma' = sigma (1 - sigma): the output is enough

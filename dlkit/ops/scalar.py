@@ -6,8 +6,6 @@
 one line of wiring. MXNet casts the number to the array's dtype first and keeps that
 dtype: ``int32 * 2.5`` is ``int32 * 2``.
 """
-import contextlib
-
 from .binary import _Add, _Div, _Maximum, _Minimum, _Mod, _Mul, _Power, _Sub
 from .compare import (_NO_GRAD, _Equal, _Greater, _GreaterEqual, _Lesser, _LesserEqual,
                       _NotEqual)
@@ -27,28 +25,38 @@ class ScalarOp(Op):
         return (scalar, data) if self.reverse else (data, scalar)
 
     def forward(self, xp, data, *, scalar: Float = 1.0, is_int: Bool = True):
-        lhs, rhs = self._operands(data, scalar)
-        return _keep_dtype(xp.asarray(self.math.forward(self, xp, lhs, rhs)), data)
+        scalar = data.dtype.type(scalar)   # _operands, written out: x * 2 is hot
+        lhs, rhs = (scalar, data) if self.reverse else (data, scalar)
+        result = self.math.forward(self, xp, lhs, rhs)
+        if type(result) is not type(data):   # NumPy gives a scalar for a 0-d array
+            result = xp.asarray(result)
+        if result.dtype != data.dtype:       # most results already match: skip a call
+            result = _keep_dtype(result, data)
+        return result
 
     def backward(self, xp, inputs, outputs, out_grads, *, scalar, is_int):
         data = inputs[0]
+        grad = self.data_grad(xp, data, scalar, outputs[0], out_grads[0])
+        # a partial may be a plain number
+        if getattr(grad, "shape", None) != data.shape:
+            grad = xp.broadcast_to(grad, data.shape)
+        if grad.dtype != data.dtype:   # usually equal already: skip the astype call
+            grad = grad.astype(data.dtype)
+        return [grad]
+
+    def data_grad(self, xp, data, scalar, out, grad):
+        """The gradient for ``data``: the math's partial for the array side."""
         lhs, rhs = self._operands(data, scalar)
         # partials() also computes the gradient for the scalar side, which is thrown
         # away; for / % ** it may be invalid (x ** 2 takes log(x) of a negative x), so
         # NumPy's warning about it is silenced there (CuPy has no errstate and does not
         # warn). Entering errstate costs about a microsecond, so only those pay it.
-        errstate = getattr(xp, "errstate", None)
-        if errstate is None or not getattr(self.math, "may_warn", False):
-            quiet = contextlib.nullcontext()
+        if getattr(self.math, "may_warn", False) and hasattr(xp, "errstate"):
+            with xp.errstate(invalid="ignore", divide="ignore"):
+                partials = self.math.partials(self, xp, lhs, rhs, out, grad)
         else:
-            quiet = errstate(invalid="ignore", divide="ignore")
-        with quiet:
-            partials = self.math.partials(self, xp, lhs, rhs, outputs[0], out_grads[0])
-        grad = partials[1] if self.reverse else partials[0]
-        # a partial may be a plain number
-        if getattr(grad, "shape", None) != data.shape:
-            grad = xp.broadcast_to(grad, data.shape)
-        return [grad.astype(data.dtype, copy=False)]
+            partials = self.math.partials(self, xp, lhs, rhs, out, grad)
+        return partials[1] if self.reverse else partials[0]
 
 
 _SCALAR_NO_GRAD = [Example(shapes=[(2, 3)], attrs={"scalar": 0.0}, **_NO_GRAD)]
@@ -59,6 +67,9 @@ class PlusScalar(ScalarOp):
     """``data + scalar``."""
     name, math = "_plus_scalar", _Add
     aliases = ("_PlusScalar",)
+
+    def data_grad(self, xp, data, scalar, out, grad):
+        return grad   # d(x + c)/dx = 1: nothing to compute, not even the operands
 
 
 @register_op
@@ -80,6 +91,10 @@ class MulScalar(ScalarOp):
     """``data * scalar``."""
     name, math = "_mul_scalar", _Mul
     aliases = ("_MulScalar",)
+
+    def data_grad(self, xp, data, scalar, out, grad):
+        # the common x * lr: skip partials(), whose scalar side costs a grad * x
+        return grad * data.dtype.type(scalar)
 
 
 @register_op
