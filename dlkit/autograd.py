@@ -151,8 +151,6 @@ class TapeNode:
             self._raise_freed()
         op = self.op
         if not (op.train_aware or op.skips_unneeded_grads):   # most ops: no extras
-            if not self.attrs:   # tanh, a + b: a plain call is cheaper than **{}
-                return op.backward(xp, self.inputs, self.outputs, out_grads)
             return op.backward(xp, self.inputs, self.outputs, out_grads, **self.attrs)
         extra = {}
         if op.train_aware:

@@ -17,6 +17,7 @@ each block back its saved name, its parameters' saved names and its children's k
 import json
 
 from .. import symbol
+from ..fileio import write_atomically
 
 __all__ = ["save_model", "load_model"]
 
@@ -48,8 +49,7 @@ def save_model(block, prefix):
     """Write ``<prefix>-model.json`` and ``<prefix>-model.params`` (``Block.save``)."""
     model = {}
     _describe(block, [0], model)
-    with open(prefix + "-model.json", "w") as file:
-        json.dump(model, file)
+    write_atomically(prefix + "-model.json", json.dumps(model))
     block.save_parameters(prefix + "-model.params")
 
 

@@ -158,14 +158,9 @@ def invoke(op, args, kwargs, out=None):
     """
     if type(op) is str:   # a plain dict lookup first: get_op only to report a typo
         op = OPS.get(op) or get_op(op)
-    if len(args) == 1 and type(args[0]) is NDArray:   # tanh(x), x * 2: no loop
-        context = args[0]._ctx
-    else:
-        context = _common_context(op, args)
+    context = _common_context(op, args)
     if context is not None:
-        plan = None if kwargs else _PLANS.get(op)   # `a + b`: a lookup, no call
-        if plan is None:
-            plan = _plan_of(op, kwargs)
+        plan = _plan_of(op, kwargs)
         if plan is not None and len(args) == plan.num_inputs:
             data = [x._data for x in args]   # all NDArrays here: no None check
             return _run(op, args, data, plan.attrs, context, out, plan.num_visible,
@@ -232,19 +227,13 @@ def _run(op, inputs, data, attrs, context, out, num_visible, check_shapes):
     else:            # one result, the common case: no tuple or comprehension needed
         outputs = [NDArray(results, context)]
         results = (results,)
-    if state.recording:   # append a node to the tape (written inline: hot)
-        if len(inputs) == 1:   # most ops take one array: a one-item list is cheapest
-            parents = [parent_of(inputs[0])]
-        else:
-            parents = [parent_of(x) for x in inputs]
-        if any(parents):   # else only constants came in: nothing to differentiate
+    if state.recording:   # append a node to the tape, unless only constants came in
+        parents = [parent_of(x) for x in inputs]
+        if any(parents):
             node = TapeNode(op, attrs, data, results, parents, training, xp,
                             num_visible)
-            if len(outputs) == 1:   # the common case: no enumerate loop
-                outputs[0]._entry = (node, 0)
-            else:
-                for index, output in enumerate(outputs):
-                    output._entry = (node, index)
+            for index, output in enumerate(outputs):
+                output._entry = (node, index)
     if out is not None:
         return _write_out(op, outputs[:num_visible], out)
     return outputs[0] if num_visible == 1 else outputs[:num_visible]
