@@ -9,6 +9,7 @@ context for its array module, called ``xp`` everywhere::
 
 Contexts nest like MXNet's: ``with mx.gpu(0): x = mx.nd.ones(3)`` puts ``x`` on the GPU.
 """
+import functools
 import threading
 
 import numpy as np
@@ -52,9 +53,12 @@ class Context:
         """MXNet's numeric device type (1 cpu, 2 gpu, 3 cpu_pinned)."""
         return self.devstr2type[self.device_type]
 
-    @property
+    @functools.cached_property
     def xp(self):
-        """The array module that computes on this device: NumPy or CuPy."""
+        """The array module that computes on this device: NumPy or CuPy.
+
+        Worked out on first use, then stored on the context: every op asks for it.
+        """
         if self.device_type != "gpu":
             return np
         return _cupy_for(self.device_id)

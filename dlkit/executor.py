@@ -219,6 +219,15 @@ class Executor:
         Differs from MXNet: backward after ``forward(is_train=False)`` raises (MXNet
         runs it with the prediction-mode forward values).
         """
+        self._store_gradients(self.gradients(out_grads, is_train))
+
+    def gradients(self, out_grads=None, is_train=True):
+        """What ``backward`` computes, returned instead of stored: one array (or None)
+        per argument, in ``list_arguments()`` order, before any ``grad_req``.
+
+        Hybridized Gluon blocks call this: autograd writes the gradients into the
+        Parameters itself, so copying them into ``grad_arrays`` first would be waste.
+        """
         if self._values is None:
             raise MXNetError("Executor.backward: call forward(is_train=True) first")
         if not self._is_train:
@@ -252,7 +261,7 @@ class Executor:
                 if grad is None or slot not in self._wants_grad:
                     continue
                 grads[slot] = grad if grads[slot] is None else grads[slot] + grad
-        self._store_gradients(grads)
+        return [grads[slot] for slot in self._arg_slots]
 
     def _head_gradients(self, out_grads):
         if isinstance(out_grads, NDArray):
@@ -280,11 +289,9 @@ class Executor:
         return heads
 
     def _store_gradients(self, grads):
-        for slot, req, target in zip(self._arg_slots, self._grad_reqs,
-                                     self.grad_arrays):
+        for grad, req, target in zip(grads, self._grad_reqs, self.grad_arrays):
             if req == "null" or target is None:
                 continue
-            grad = grads[slot]
             if grad is None:
                 if req == "write":
                     target._data[...] = 0

@@ -157,3 +157,17 @@ def test_simple_bind_undecidable_shapes():
     net = mx.sym.Variable("a") * mx.sym.Variable("b")
     with pytest.raises(MXNetError, match="cannot decide the shapes of \\['a', 'b'\\]"):
         net.simple_bind(mx.cpu())
+
+
+def test_gradients_returns_backward_results_without_storing_them():
+    a, b = mx.sym.Variable("a"), mx.sym.Variable("b")
+    args = {"a": mx.nd.array([1, 2]), "b": mx.nd.array([3, 4])}
+    grads = {"a": mx.nd.zeros(2), "b": mx.nd.zeros(2)}
+    executor = (a * b).bind(mx.cpu(), args, args_grad=grads)
+    executor.forward(is_train=True)
+    grad_a, grad_b = executor.gradients([mx.nd.ones(2)])
+    np.testing.assert_array_equal(grad_a, [3, 4])
+    np.testing.assert_array_equal(grad_b, [1, 2])
+    assert executor.grad_dict["a"].asnumpy().tolist() == [0, 0]   # untouched
+    executor.backward([mx.nd.ones(2)])
+    assert executor.grad_dict["a"].asnumpy().tolist() == [3, 4]

@@ -62,3 +62,23 @@ def test_no_bias_with_three_arrays_is_refused_even_after_caching():
     mx.nd.FullyConnected(x, w, num_hidden=4, no_bias=True)
     with pytest.raises(MXNetError, match="FullyConnected"):
         mx.nd.FullyConnected(x, w, mx.nd.zeros((4,)), num_hidden=4, no_bias=True)
+
+
+def test_a_plan_checks_new_shapes_and_remembers_good_ones():
+    x, w, b = mx.nd.ones((2, 3)), mx.nd.ones((4, 3)), mx.nd.zeros((4,))
+    for _ in range(2):                       # the second call reuses the checked shapes
+        assert mx.nd.FullyConnected(x, w, b, num_hidden=4).shape == (2, 4)
+    assert mx.nd.FullyConnected(mx.nd.ones((5, 3)), w, b, num_hidden=4).shape == (5, 4)
+    with pytest.raises(MXNetError, match=r"FullyConnected.*weight.*\(4, 2\)"):
+        mx.nd.FullyConnected(x, mx.nd.ones((4, 2)), b, num_hidden=4)
+    assert mx.nd.FullyConnected(x, w, b, num_hidden=4).shape == (2, 4)
+
+
+def test_a_node_name_is_accepted_and_ignored():
+    x, w = mx.nd.ones((2, 3)), mx.nd.ones((4, 3))
+    named = mx.nd.FullyConnected(x, w, num_hidden=4, no_bias=True, name="fwd")
+    plain = mx.nd.FullyConnected(x, w, num_hidden=4, no_bias=True)
+    np.testing.assert_array_equal(named.asnumpy(), plain.asnumpy())
+    with pytest.raises(MXNetError, match="FullyConnected"):
+        mx.nd.FullyConnected(x, mx.nd.ones((4, 2)), num_hidden=4, no_bias=True,
+                             name="fwd")

@@ -161,3 +161,20 @@ def test_gluon_parameter_multipliers_take_precedence():
     optimizer.set_lr_mult({0: 10.0})
     assert optimizer._get_lr(0) == pytest.approx(0.03)
     assert optimizer._get_wd(0) == 0.0
+
+
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+def test_sgd_power_of_two_rescale_is_bit_identical_to_the_two_step_formula(momentum):
+    # 1/128 is a power of two: SGD folds it into the learning rate (one multiply),
+    # which must give exactly lr * (rescale_grad * grad)
+    rng = np.random.default_rng(0)
+    weight = rng.standard_normal(1000).astype(np.float32)
+    grad = (rng.standard_normal(1000) * 10.0 ** rng.integers(-5, 3, 1000)).astype(
+        np.float32)
+    opt = mx.optimizer.SGD(learning_rate=0.1, momentum=momentum, rescale_grad=1 / 128)
+    w = mx.nd.array(weight)
+    state = opt.create_state(0, w)
+    opt.update(0, w, mx.nd.array(grad), state)
+    step = np.float32(1 / 128) * grad
+    step *= np.float32(0.1)
+    np.testing.assert_array_equal(w.asnumpy(), weight - step)   # momentum 0 -> m = -step

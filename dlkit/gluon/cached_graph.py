@@ -81,10 +81,12 @@ class _GraphOp:
         # the executor may have run other calls since: restore this call's values
         executor.restore_forward(attrs["values"])
         executor.arg_arrays = [NDArray(array, ctx) for array in inputs]
-        executor.backward([NDArray(grad, ctx) for grad in out_grads],
-                          is_train=attrs["is_train"])
-        return [None if grad is None else grad._data.copy()
-                for grad in executor.grad_arrays]
+        # straight from the ops, not through the executor's grad_arrays: autograd
+        # writes them into the Parameters' gradients, and one copy is enough
+        grads = executor.gradients([NDArray(grad, ctx) for grad in out_grads],
+                                   is_train=attrs["is_train"])
+        return [grad if wants is not None else None
+                for grad, wants in zip(grads, executor.grad_arrays)]
 
 
 class CachedGraph:

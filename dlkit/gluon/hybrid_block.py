@@ -156,25 +156,28 @@ class HybridBlock(Block):
     # ---- running ----
     def forward(self, x, *args):
         """Dispatch on the input type: NDArrays run now, Symbols build a graph."""
-        from .. import symbol
-        flat = [value for value in _flatten([x, *args],
-                                            "input")[0] if value is not None]
-        has_symbol = any(isinstance(value, symbol.Symbol) for value in flat)
-        has_ndarray = any(isinstance(value, NDArray) for value in flat)
-        if has_symbol and has_ndarray:
-            raise ValueError("In HybridBlock, we do not support mixed NDArrays and "
-                             "Symbols types for the input. Please check the type of "
-                             "the args.")
-        if not has_symbol and not has_ndarray:
-            raise ValueError("In HybridBlock, there must be one NDArray or one Symbol "
-                             "in the input.")
-        if has_symbol:
-            params = {name: param.var() for name, param in self._reg_params.items()}
-            with self.name_scope():
-                return self.hybrid_forward(symbol, x, *args, **params)
+        if type(x) is NDArray and not args:   # the common call needs no sorting
+            ctx = x.context
+        else:
+            from .. import symbol
+            flat = [value for value in _flatten([x, *args],
+                                                "input")[0] if value is not None]
+            has_symbol = any(isinstance(value, symbol.Symbol) for value in flat)
+            has_ndarray = any(isinstance(value, NDArray) for value in flat)
+            if has_symbol and has_ndarray:
+                raise ValueError("In HybridBlock, we do not support mixed NDArrays and "
+                                 "Symbols types for the input. Please check the type "
+                                 "of the args.")
+            if not has_symbol and not has_ndarray:
+                raise ValueError("In HybridBlock, there must be one NDArray or one "
+                                 "Symbol in the input.")
+            if has_symbol:
+                params = {name: param.var() for name, param in self._reg_params.items()}
+                with self.name_scope():
+                    return self.hybrid_forward(symbol, x, *args, **params)
+            ctx = flat[0].context
         if self._active:
             return self._call_cached_graph(x, *args)
-        ctx = flat[0].context
         try:
             params = {name: param.data(ctx) for name, param in self._reg_params.items()}
         except DeferredInitializationError:

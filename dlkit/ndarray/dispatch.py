@@ -12,14 +12,17 @@ on NDArrays in two steps::
       |
       |-- general path (_prepare): split inputs from attributes (_split_arguments),
       |   parse attributes, fill optional inputs, pick the context (_context_of)
-      v
-    _run: op.infer_shape -> op.forward(xp, ...) -> wrap results in NDArrays
+        |
+      |-- op.infer_shape (a plan remembers the input shapes it already accepted)
+    v
+    _run: op.forward(xp, ...) -> wrap results in NDArrays
       |-- autograd.record() on: append a TapeNode to the tape
       '-- out= given: _write_out copies the results into those arrays
 
 The op is the only place that knows what to compute; this module only moves arrays
 in and out of it. ``infer_shape`` runs on every call (except where it cannot fail), so
-a bad shape raises the op's own teaching error before any NumPy call.
+a bad shape raises the op's own teaching error before any NumPy call; a cached plan
+skips the check for input shapes that already passed it with the same attributes.
 """
 
 from .. import autograd
@@ -83,20 +86,35 @@ class _CallPlan:
     Parsing attributes and asking the op for its input and output counts cost more than
     adding two small arrays, and the answers never change for the same attributes.
     """
-    __slots__ = ("attrs", "num_inputs", "num_visible", "check_shapes")
+    __slots__ = ("attrs", "num_inputs", "num_visible", "check_shapes", "checked")
 
     def __init__(self, op, attrs):
         self.attrs = attrs
         self.num_inputs = len(op.list_inputs(attrs))
         self.num_visible = op.num_visible_outputs(attrs)
         # same_shape on a single input cannot fail, so calling it would be wasted work;
-        # every other infer_shape still runs on every call to catch bad shapes early
+        # every other infer_shape runs once per new combination of input shapes
         self.check_shapes = not (self.num_inputs == 1 and
                                  type(op).infer_shape is same_shape)
+        # input shapes that infer_shape accepted with these attributes: the answer
+        # depends on nothing else, so a training loop checks its shapes once
+        self.checked = set()
+
+    def check(self, op, data):
+        """Run ``op.infer_shape`` on the shapes of ``data`` unless they passed before
+        (it raises the op's own error for shapes that do not fit)."""
+        shapes = tuple([x.shape for x in data])
+        if shapes in self.checked:
+            return
+        op.infer_shape(list(shapes), **self.attrs)
+        if len(self.checked) >= _CHECKED_LIMIT:
+            self.checked.clear()
+        self.checked.add(shapes)
 
 
 _PLANS = {}
 _PLANS_LIMIT = 4096   # scalars vary (x * lr): start afresh rather than grow forever
+_CHECKED_LIMIT = 64   # shape combinations remembered per plan
 
 
 def _plan_of(op, kwargs):
@@ -158,20 +176,23 @@ def invoke(op, args, kwargs, out=None):
     """
     if type(op) is str:   # a plain dict lookup first: get_op only to report a typo
         op = OPS.get(op) or get_op(op)
+    if "name" in kwargs:  # a node name (Gluon passes name="fwd") means nothing here
+        del kwargs["name"]
     context = _common_context(op, args)
     if context is not None:
         plan = _plan_of(op, kwargs)
         if plan is not None and len(args) == plan.num_inputs:
             data = [x._data for x in args]   # all NDArrays here: no None check
-            return _run(op, args, data, plan.attrs, context, out, plan.num_visible,
-                        plan.check_shapes)
+            if plan.check_shapes:
+                plan.check(op, data)
+            return _run(op, args, data, plan.attrs, context, out, plan.num_visible)
     inputs, attrs, ctx = _prepare(op, args, kwargs)
     if ctx is None:
         ctx = attrs.get("ctx")   # samplers carry MXNet's ctx attribute
     context = _context_of(op, inputs, ctx)
     data = [None if x is None else x._data for x in inputs]
-    return _run(op, inputs, data, attrs, context, out, op.num_visible_outputs(attrs),
-                True)
+    op.infer_shape([None if x is None else x.shape for x in data], **attrs)
+    return _run(op, inputs, data, attrs, context, out, op.num_visible_outputs(attrs))
 
 
 def _common_context(op, args):
@@ -191,7 +212,6 @@ def _common_context(op, args):
 def _prepare(op, args, kwargs):
     """General case of ``invoke``: returns ``(inputs, parsed attrs, ctx or None)``."""
     ctx = kwargs.pop("ctx", None) if "ctx" in kwargs and "ctx" not in op.attrs else None
-    kwargs.pop("name", None)
     inputs, attrs = _split_arguments(op, args, kwargs)
     if op.variadic and "num_args" in op.attrs and "num_args" not in attrs:
         attrs["num_args"] = len(inputs)  # MXNet counts the inputs for you
@@ -211,10 +231,8 @@ def _prepare(op, args, kwargs):
     return inputs, attrs, ctx
 
 
-def _run(op, inputs, data, attrs, context, out, num_visible, check_shapes):
-    """Check shapes, compute, wrap the results and record them on the tape."""
-    if check_shapes:
-        op.infer_shape([None if x is None else x.shape for x in data], **attrs)
+def _run(op, inputs, data, attrs, context, out, num_visible):
+    """Compute, wrap the results and record them on the tape (shapes are checked)."""
     xp = context.xp
     state = autograd._state   # per-thread flags: look the object up once per call
     training = state.training

@@ -19,6 +19,7 @@ import math
 from ..base import MXNetError
 from .registry import (Bool, Choice, Dtype, Example, Float, Int, Op, Shape, register_op,
                        same_dtype, same_shape, shape_error)
+from .elemwise import relu
 from .indexing import _scatter_add
 from .norm import _axis_index, _channel_view, _vector_shapes
 from .rng import generator
@@ -58,7 +59,7 @@ class Activation(Op):
     def forward(self, xp, data, *,
                 act_type: Choice("relu", "sigmoid", "softrelu", "softsign", "tanh")):
         if act_type == "relu":
-            return xp.maximum(data, 0)
+            return relu(xp, data)
         if act_type == "sigmoid":
             return 1 / (1 + xp.exp(-data))
         if act_type == "tanh":

@@ -3,6 +3,8 @@
 Each ``update`` writes ``weight`` in place, working on the arrays inside the NDArrays
 (``weight._data``), as MXNet's fused ``sgd_update``/``sgd_mom_update`` operators do.
 """
+import math
+
 from ..ndarray import zeros_like
 from .optimizer import Optimizer, register
 
@@ -42,12 +44,18 @@ class SGD(Optimizer):
         lr, wd = self._get_lr(index), self._get_wd(index)
         xp = weight.context.xp
         w = weight._data
-        # the same float32 operations in the same order as the formulas above, but
-        # in place on one fresh array: no weight-sized temporaries per step
-        step = self._clip(xp, self.rescale_grad * grad._data)
-        if wd:
-            step += wd * w
-        step *= lr
+        if not wd and self.clip_gradient is None and _is_power_of_two(self.rescale_grad):
+            # rescale_grad = 1 / batch_size is often a power of two, and multiplying by
+            # one is exact: lr * (rescale_grad * g) == (lr * rescale_grad) * g bit for
+            # bit (outside the subnormal range), so one pass over g does both
+            step = grad._data * (lr * self.rescale_grad)
+        else:
+            # the same float32 operations in the same order as the formulas above,
+            # in place on one fresh array: no weight-sized temporaries per step
+            step = self._clip(xp, self.rescale_grad * grad._data)
+            if wd:
+                step += wd * w
+            step *= lr
         if state is None:
             w -= step
             return
@@ -55,6 +63,11 @@ class SGD(Optimizer):
         m *= self.momentum
         m -= step
         w += m
+
+
+def _is_power_of_two(value):
+    """Whether ``value`` is ``2 ** k`` for some integer ``k`` (1/128 is, 0.1 is not)."""
+    return value > 0 and math.frexp(value)[0] == 0.5
 
 
 @register

@@ -41,3 +41,11 @@ def test_cast_gradient_comes_back_in_the_input_dtype(ctx):
     y.backward()
     assert y.dtype == np.float64 and x.grad.dtype == np.float32
     assert x.grad.asnumpy().tolist() == [3, 3]
+
+
+def test_relu_keeps_nan_and_integer_dtype_as_mxnet():
+    x = mx.nd.array([-1.0, 2.0, float("nan"), -0.0])
+    for out in (mx.nd.relu(x), mx.nd.Activation(x, act_type="relu")):
+        np.testing.assert_array_equal(out.asnumpy(), [0.0, 2.0, np.nan, 0.0])
+    ints = mx.nd.relu(mx.nd.array([-2, 3], dtype="int32"))
+    assert ints.dtype == np.int32 and ints.asnumpy().tolist() == [0, 3]

@@ -60,3 +60,10 @@ def test_getitem_out_of_range_names_the_shape():
     op = get_op("_getitem")
     with pytest.raises(MXNetError, match=r"_getitem.*\(4, 3\)"):
         op.infer_shape([(4, 3)], key=(0, 5))
+
+
+def test_clip_mode_moves_out_of_range_indices_to_the_ends_as_mxnet():
+    data = mx.nd.array([[1, 2, 3], [4, 5, 6]])
+    assert mx.nd.pick(data, mx.nd.array([-1, 7])).asnumpy().tolist() == [1.0, 6.0]
+    taken = mx.nd.take(mx.nd.array([10, 20, 30]), mx.nd.array([-2, 1.7, 9]))
+    assert taken.asnumpy().tolist() == [10.0, 20.0, 30.0]   # 1.7 truncates to 1
