@@ -146,17 +146,21 @@ class TapeNode:
             f"backward through operator {self.op.name} a second time: its graph was "
             "freed after the first backward; pass retain_graph=True to the first call")
 
-    def run_backward(self, xp, out_grads):
+    def run_backward(self, xp, out_grads, grad_into=None):
+        """The op's backward: one gradient per input. ``grad_into`` (for ops that
+        write gradients into place) holds, per input, an array to write it into."""
         if self.freed:
             self._raise_freed()
         op = self.op
-        if not (op.train_aware or op.skips_unneeded_grads):   # most ops: no extras
+        if not (op.train_aware or op.skips_unneeded_grads or grad_into):
             return op.backward(xp, self.inputs, self.outputs, out_grads, **self.attrs)
         extra = {}
         if op.train_aware:
             extra["is_train"] = self.is_train
         if op.skips_unneeded_grads:   # a constant input (parent None) needs none
             extra["needs_grad"] = tuple(parent is not None for parent in self.parents)
+        if grad_into:
+            extra["grad_into"] = grad_into
         return op.backward(xp, self.inputs, self.outputs, out_grads, **extra,
                            **self.attrs)
 
@@ -211,8 +215,39 @@ def _accumulate(store, key, value):
     store[key] = value if current is None else current + value
 
 
-def _run_backward(heads, head_grads, retain_graph, train_mode):
-    """Propagate gradients from heads; return {id(leaf): (leaf, gradient array)}."""
+def _write_targets(order, entries):
+    """``{id(leaf): its .grad array}`` for the leaves whose gradient an op may write
+    straight into place (MXNet's ``req='write'`` into the gradient buffer).
+
+    A leaf qualifies when its ``grad_req`` is 'write', exactly one recorded input
+    slot uses it (nothing to add up) and that slot's op has ``writes_grads_into``
+    (FullyConnected's weight gradient is a GEMM that can write there, which saves
+    copying a weight-sized array every step).
+    """
+    uses = {}
+    for parent in itertools.chain(entries, *(node.parents for node in order)):
+        if parent is not None and parent[0] is None:
+            uses[id(parent[1])] = uses.get(id(parent[1]), 0) + 1
+    targets = {}
+    for node in order:
+        if not node.op.writes_grads_into:
+            continue
+        for parent in node.parents:
+            if parent is None or parent[0] is not None or uses[id(parent[1])] != 1:
+                continue
+            leaf = parent[1]
+            if (leaf._grad_req == "write" and leaf._grad is not None
+                    and leaf._grad._data.dtype == leaf._data.dtype):
+                targets[id(leaf)] = leaf._grad._data
+    return targets
+
+
+def _run_backward(heads, head_grads, retain_graph, train_mode, into_grads=False):
+    """Propagate gradients from heads; return {id(leaf): (leaf, gradient array)}.
+
+    ``into_grads``: ops that can may write leaf gradients straight into the leaves'
+    ``.grad`` arrays (``backward`` asks for it; ``grad``, which must not touch
+    ``.grad``, does not)."""
     from .ndarray.ndarray import NDArray
     if isinstance(heads, NDArray):
         heads = [heads]
@@ -232,6 +267,7 @@ def _run_backward(heads, head_grads, retain_graph, train_mode):
             )
         entries.append(entry)
     order = _topological_order(entries)
+    targets = _write_targets(order, entries) if into_grads else {}
     previous_training = set_training(train_mode) if train_mode is not None else None
     try:
         for head, head_grad, entry in zip(heads, head_grads, entries):
@@ -244,7 +280,7 @@ def _run_backward(heads, head_grads, retain_graph, train_mode):
             else:
                 entry[0].add_out_grad(entry[1], value)
         for node in reversed(order):
-            _backward_node(node, leaves, leaf_grads)   # each one clears its out_grads
+            _backward_node(node, leaves, leaf_grads, targets)   # clears its out_grads
     except BaseException:
         for node in order:
             node.out_grads = None   # gradients live only during this backward
@@ -259,7 +295,7 @@ def _run_backward(heads, head_grads, retain_graph, train_mode):
     return {key: (leaves[key], value) for key, value in leaf_grads.items()}
 
 
-def _backward_node(node, leaves, leaf_grads):
+def _backward_node(node, leaves, leaf_grads, targets):
     """Run one node's backward and send its input gradients to parents and leaves."""
     out_grads = node.out_grads
     if out_grads is None:    # no gradient reached this node
@@ -273,7 +309,11 @@ def _backward_node(node, leaves, leaf_grads):
         for i in range(visible):
             if out_grads[i] is None:
                 out_grads[i] = xp.zeros_like(node.outputs[i])
-    in_grads = node.run_backward(xp, out_grads)
+    grad_into = None
+    if targets and node.op.writes_grads_into:
+        grad_into = tuple(None if parent is None or parent[0] is not None
+                          else targets.get(id(parent[1])) for parent in node.parents)
+    in_grads = node.run_backward(xp, out_grads, grad_into)
     for parent, in_grad in zip(node.parents, in_grads):
         if parent is None or in_grad is None:
             continue
@@ -314,11 +354,15 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
     train_mode : bool
         Mode in which train-aware ops compute their backward.
     """
-    results = _run_backward(heads, head_grads, retain_graph, train_mode)
+    results = _run_backward(heads, head_grads, retain_graph, train_mode,
+                            into_grads=True)
     for leaf, value in results.values():
         if leaf._grad_req == "null" or leaf._grad is None:
             continue
         target = leaf._grad._data
+        if value is target:          # written into place by the op (_write_targets)
+            leaf._fresh_grad = True
+            continue
         value = value.astype(target.dtype, copy=False)
         if leaf._grad_req == "add":
             target += value

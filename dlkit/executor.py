@@ -29,7 +29,7 @@ __all__ = ["Executor"]
 class Step:
     """One node of the plan: an op call with its parsed attributes and slot numbers."""
     __slots__ = ("node", "op", "params", "inputs", "outputs", "train_aware", "backward",
-                 "needs_grad")
+                 "needs_grad", "into_args")
 
     def __init__(self, node, inputs, outputs):
         self.node = node
@@ -41,6 +41,9 @@ class Step:
         # set when some input leads to an array that wants a gradient
         self.backward = False
         self.needs_grad = None   # per input, for ops with skips_unneeded_grads
+        # per input, the argument whose gradient this op may write into place (an
+        # index into grad_arrays) or None; set for ops with writes_grads_into
+        self.into_args = None
 
 
 class Executor:
@@ -120,6 +123,25 @@ class Executor:
             if step.op.skips_unneeded_grads:
                 step.needs_grad = tuple(slot in wants for slot in step.inputs)
         self._wants_grad = wants
+        self._plan_writes_into()
+
+    def _plan_writes_into(self):
+        """Which steps may write an argument's gradient straight into its array.
+
+        Only where the argument is read by exactly one input slot of the whole graph
+        (its gradient is then that op's result alone, nothing to add up) and that op
+        has ``writes_grads_into``: FullyConnected writes its weight gradient GEMM into
+        ``grad_arrays`` with no copy (see Op in ops/registry.py).
+        """
+        uses = {}
+        for slot in [s for step in self._steps for s in step.inputs] + self._head_slots:
+            uses[slot] = uses.get(slot, 0) + 1
+        arg_of_slot = {slot: index for index, slot in enumerate(self._arg_slots)}
+        for step in self._steps:
+            if step.backward and step.op.writes_grads_into:
+                step.into_args = tuple(
+                    arg_of_slot.get(slot) if uses[slot] == 1 else None
+                    for slot in step.inputs)
 
     def _entry_shape(self, entry):
         shape = self._shapes.get((id(entry[0]), entry[1]))
@@ -219,14 +241,20 @@ class Executor:
         Differs from MXNet: backward after ``forward(is_train=False)`` raises (MXNet
         runs it with the prediction-mode forward values).
         """
-        self._store_gradients(self.gradients(out_grads, is_train))
+        grad_into = [target._data if req == "write" and target is not None
+                     and target.dtype == arg.dtype else None
+                     for req, target, arg in zip(self._grad_reqs, self.grad_arrays,
+                                                 self.arg_arrays)]
+        self._store_gradients(self.gradients(out_grads, is_train, grad_into))
 
-    def gradients(self, out_grads=None, is_train=True):
+    def gradients(self, out_grads=None, is_train=True, grad_into=None):
         """What ``backward`` computes, returned instead of stored: one array (or None)
         per argument, in ``list_arguments()`` order, before any ``grad_req``.
 
         Hybridized Gluon blocks call this: autograd writes the gradients into the
         Parameters itself, so copying them into ``grad_arrays`` first would be waste.
+        ``grad_into`` (one array or None per argument) lets ops that can write a
+        gradient straight into that array; it is then the array returned for it.
         """
         if self._values is None:
             raise MXNetError("Executor.backward: call forward(is_train=True) first")
@@ -255,6 +283,9 @@ class Executor:
                 extra["is_train"] = is_train
             if step.needs_grad is not None:
                 extra["needs_grad"] = step.needs_grad
+            if step.into_args is not None and grad_into is not None:
+                extra["grad_into"] = tuple(None if index is None else grad_into[index]
+                                           for index in step.into_args)
             in_grads = step.op.backward(xp, inputs, outputs, out_grads_now, **extra,
                                         **step.params)
             for slot, grad in zip(step.inputs, in_grads):
@@ -290,8 +321,8 @@ class Executor:
 
     def _store_gradients(self, grads):
         for grad, req, target in zip(grads, self._grad_reqs, self.grad_arrays):
-            if req == "null" or target is None:
-                continue
+            if req == "null" or target is None or grad is target._data:
+                continue     # (an op wrote this one into place already)
             if grad is None:
                 if req == "write":
                     target._data[...] = 0

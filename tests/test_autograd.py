@@ -58,3 +58,65 @@ def test_recording_flags_default_to_off_in_a_new_thread():
         thread.start()
         thread.join()
     assert seen == [(False, False)]
+
+
+def _fc(x, w, b):
+    return mx.nd.FullyConnected(x, w, b, num_hidden=w.shape[0])
+
+
+def _dense_case(ctx):
+    rng = np.random.default_rng(0)
+    x = mx.nd.array(rng.standard_normal((4, 3)), ctx=ctx)
+    w = mx.nd.array(rng.standard_normal((2, 3)), ctx=ctx)
+    b = mx.nd.array(rng.standard_normal((2,)), ctx=ctx)
+    return x, w, b
+
+
+def test_weight_gradient_is_written_into_the_same_grad_array(ctx, monkeypatch):
+    from dlkit.ops.conv import FullyConnected
+    offered = []
+    backward = FullyConnected.backward
+
+    def spy(self, *args, grad_into=None, **kwargs):
+        offered.append(grad_into)
+        return backward(self, *args, grad_into=grad_into, **kwargs)
+    monkeypatch.setattr(FullyConnected, "backward", spy)
+    x, w, b = _dense_case(ctx)
+    w.attach_grad()
+    b.attach_grad()
+    held, buffer = w.grad, w.grad._data
+    with mx.autograd.record():
+        y = _fc(x, w, b)
+    y.backward()
+    assert offered[0][1] is buffer                 # the GEMM got w.grad to write into
+    assert w.grad is held and w.grad._data is buffer
+    expected = np.ones((4, 2), np.float32).T @ x.asnumpy()
+    np.testing.assert_allclose(w.grad.asnumpy(), expected, rtol=1e-6)
+    np.testing.assert_allclose(b.grad.asnumpy(), [4, 4])
+
+
+def test_a_weight_used_twice_still_adds_both_gradients(ctx):
+    x, w, b = _dense_case(ctx)
+    w.attach_grad()
+    with mx.autograd.record():
+        y = _fc(x, w, b) + _fc(x * 2, w, b)
+    y.backward()
+    expected = 3 * (np.ones((4, 2), np.float32).T @ x.asnumpy())
+    np.testing.assert_allclose(w.grad.asnumpy(), expected, rtol=1e-6)
+
+
+def test_grad_req_add_and_autograd_grad_are_not_written_into_place(ctx):
+    x, w, b = _dense_case(ctx)
+    w.attach_grad(grad_req="add")
+    for _ in range(2):
+        with mx.autograd.record():
+            y = _fc(x, w, b)
+        y.backward()
+    single = np.ones((4, 2), np.float32).T @ x.asnumpy()
+    np.testing.assert_allclose(w.grad.asnumpy(), 2 * single, rtol=1e-6)
+    before = w.grad.asnumpy()
+    with mx.autograd.record():
+        y = _fc(x, w, b)
+    (grad,) = mx.autograd.grad(y, [w], head_grads=mx.nd.ones((4, 2), ctx=ctx))
+    np.testing.assert_allclose(grad.asnumpy(), single, rtol=1e-6)
+    np.testing.assert_array_equal(w.grad.asnumpy(), before)   # .grad untouched

@@ -171,3 +171,22 @@ def test_gradients_returns_backward_results_without_storing_them():
     assert executor.grad_dict["a"].asnumpy().tolist() == [0, 0]   # untouched
     executor.backward([mx.nd.ones(2)])
     assert executor.grad_dict["a"].asnumpy().tolist() == [3, 4]
+
+
+def test_fully_connected_writes_weight_gradients_into_grad_arrays():
+    data = mx.sym.Variable("data")
+    net = mx.sym.FullyConnected(data, num_hidden=2, name="fc")
+    weight = net.get_internals()["fc_weight"]       # the same node, used twice
+    twice = net + mx.sym.FullyConnected(data * 2, weight=weight, num_hidden=2,
+                                        no_bias=True, name="fc2")
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    for symbol, factor in ((net, 1), (twice, 3)):
+        executor = symbol.simple_bind(mx.cpu(), data=(2, 3))
+        executor.arg_dict["data"][:] = x
+        buffer = executor.grad_dict["fc_weight"]._data
+        executor.forward(is_train=True)
+        executor.backward(mx.nd.ones((2, 2)))
+        assert executor.grad_dict["fc_weight"]._data is buffer
+        np.testing.assert_allclose(executor.grad_dict["fc_weight"].asnumpy(),
+                                   factor * (np.ones((2, 2)).T @ x))
+        np.testing.assert_allclose(executor.grad_dict["fc_bias"].asnumpy(), [2, 2])

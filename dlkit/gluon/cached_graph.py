@@ -67,6 +67,7 @@ class _GraphOp:
     """Lets a whole traced graph sit on the autograd tape like one registered op."""
     train_aware = False
     skips_unneeded_grads = False
+    writes_grads_into = True      # passed on to the graph's ops (Executor.gradients)
 
     def __init__(self, graph):
         self.graph = graph
@@ -75,7 +76,7 @@ class _GraphOp:
     def num_visible_outputs(self, attrs):
         return len(attrs["executor"].outputs)
 
-    def backward(self, xp, inputs, outputs, out_grads, **attrs):
+    def backward(self, xp, inputs, outputs, out_grads, grad_into=None, **attrs):
         executor = attrs["executor"]
         ctx = attrs["ctx"]
         # the executor may have run other calls since: restore this call's values
@@ -84,7 +85,7 @@ class _GraphOp:
         # straight from the ops, not through the executor's grad_arrays: autograd
         # writes them into the Parameters' gradients, and one copy is enough
         grads = executor.gradients([NDArray(grad, ctx) for grad in out_grads],
-                                   is_train=attrs["is_train"])
+                                   is_train=attrs["is_train"], grad_into=grad_into)
         return [grad if wants is not None else None
                 for grad, wants in zip(grads, executor.grad_arrays)]
 

@@ -91,6 +91,14 @@ class Op:
                         inputs that need none. Worth it where one input's gradient is
                         expensive: a first convolution's data gradient is a whole GEMM
                         plus col2im nobody reads. Autograd and the Executor pass it.
+    ``writes_grads_into``
+                        True if backward accepts the keyword ``grad_into`` (per input,
+                        an array of the input's shape and dtype, or None) and may
+                        write that input's gradient into it, returning that same
+                        array. Autograd offers a parameter's ``.grad`` array, the
+                        Executor its ``grad_arrays`` (MXNet's ``req='write'``): a
+                        weight gradient then goes straight from the GEMM into place,
+                        not through a copy. Callers check ``returned is target``.
     """
     name = None
     aliases = ()
@@ -98,6 +106,7 @@ class Op:
     train_aware = False
     is_loss = False
     skips_unneeded_grads = False
+    writes_grads_into = False
     examples = ()
 
     # filled by register_op from the forward signature

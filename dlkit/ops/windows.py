@@ -11,7 +11,12 @@ vectorised add per kernel position ("col2im"). The attribute checks (``kernel``,
 
 With stride 1 there is a faster view, the "flat" windows: flatten the spatial axes and
 every kernel tap reads ONE contiguous run of cells (see ``_flat_windows``).
-Convolution's im2col (``_columns``, ``_out_columns``) copies either view into columns.
+
+The view only needs strides, so it works on any memory order. Data copied to
+``(C, H, W, N)`` memory and seen as ``(N, C, H, W)`` (``xp.moveaxis``, no copy) gives
+windows whose rows are runs of ``OW * N`` contiguous cells, not ``OW``: the
+"batch_last" layout. Convolution's im2col (``_columns``, ``_out_columns``) copies the
+windows into columns in one of these layouts; conv.py's ``_column_layout`` says which.
 """
 import itertools
 import math
@@ -29,18 +34,36 @@ def _scratch(xp, purpose, shape, dtype):
     A fresh multi-megabyte array every step lets the C allocator hand its memory back
     to the OS, and taking it back costs a page fault per 4 KiB: up to 3,500 per LeNet
     step, a quarter of its time. So each ``purpose`` keeps one flat buffer, grown to
-    the largest size asked for (the memory stays held: about 15 MB for LeNet), and
+    the largest size asked for (the memory stays held: about 11 MB for LeNet), and
     returns a view of it. The caller must be done with the view before asking for the
     same purpose again. CuPy's memory pool already reuses device memory, so other
     array modules just get a new array.
     """
     if xp.__name__ != "numpy":
         return xp.empty(shape, dtype=dtype)
-    buffers = _SCRATCH.__dict__.setdefault("buffers", {})
+    if not hasattr(_SCRATCH, "buffers"):
+        _SCRATCH.buffers = {}
+        _keep_freed_memory(xp)
+    buffers = _SCRATCH.buffers
     size, key = math.prod(shape), (purpose, xp.dtype(dtype).str)
     if key not in buffers or buffers[key].size < size:
         buffers[key] = xp.empty(size, dtype=dtype)
     return buffers[key][:size].reshape(shape)
+
+
+def _keep_freed_memory(xp):
+    """Teach glibc's malloc to keep freed arrays of up to 16 MB for reuse.
+
+    The scratch buffers cover temporaries, but every step also frees arrays that left
+    their op (activations and gradients: five of 3 MB per LeNet step). glibc returns
+    a freed block above its "mmap threshold" to the OS, and also gives back free heap
+    beyond its "trim threshold"; both thresholds rise to a block's size (trim: twice
+    that) when such a block is freed. Freeing one untouched 16 MB array sets them once
+    and for all, instead of by chance: without it LeNet's step took ~4,000 page faults
+    (~5 ms) or none, depending on the order its buffers happened to grow in. Other
+    allocators ignore this; the array is never written, so it costs no memory.
+    """
+    xp.empty(16 * 2**20, dtype=xp.uint8)        # allocated and freed at once
 
 
 def _pad(xp, data, before, after, fill):
@@ -156,67 +179,94 @@ def _add_flat_windows(flat_canvas, columns, kernel, dilate, spatial):
     return flat_canvas
 
 
-def _stride_one(geometry):
-    """The "flat windows" layout needs stride 1 on every axis.
-
-    Convolution (conv.py) uses it only for the gradients. Their col2im adds runs of
-    only one output row in the strided layout, and runs of a whole span in the flat
-    one: several times faster, more than paying for the junk columns the GEMMs then
-    also multiply (16% more work for LeNet's 28x28 -> 24x24 layer, 44% for its
-    12x12 -> 8x8 one). The forward pass has no col2im, its GEMM dominates, and it
-    stays junk-free.
-    """
-    return all(s == 1 for s in geometry[1])
-
-
 def _padded(spatial, geometry):
     """The spatial shape after padding ``pad`` cells on both sides."""
     return tuple(n + 2 * p for n, p in zip(spatial, geometry[3]))
 
 
-def _columns(xp, data, groups, geometry, out_spatial, flat):
-    """im2col: ``(G, C/G * prod(kernel), N * M)``, one column per window.
+def _batch_last_scratch(xp, purpose, shape, dtype):
+    """A scratch array seen as ``shape`` ``(N, ...)`` whose memory is ``(..., N)``."""
+    buffer = _scratch(xp, purpose, tuple(shape[1:]) + tuple(shape[:1]), dtype)
+    return xp.moveaxis(buffer, -1, 0)
 
-    ``M`` is ``prod(out_spatial)``, or with ``flat`` (stride 1 only) the ``span`` that
-    also holds junk columns between output rows (``_flat_windows``); ``_out_columns``
-    lays out the output gradient the same way.
+
+def _columns(xp, data, groups, geometry, out_spatial, layout):
+    """im2col: ``(B, G, prod(kernel) * C/G, M)``, one column per window.
+
+    "strided" and "flat" keep the samples apart (``B = N``): a sample's windows make
+    one matrix of ``M = prod(out)`` columns, or with "flat" ``M = span`` columns, which
+    include junk ones between output rows (``_flat_windows``). "batch_last" puts the
+    whole batch in one matrix (``B = 1``, ``M = prod(out) * N``, ordered ``(*out, N)``).
+    ``_out_columns`` lays out the output gradient the same way.
+
+    The rows run over kernel taps, then channels, so that all rows of one tap form one
+    contiguous block: col2im adds a tap's block at a time, and reads it in one piece
+    (0.8 ms instead of 1.2 for LeNet's second layer). The weight is ordered to match.
     """
-    kernel, stride, dilate, pad = geometry
+    kernel, pad = geometry[0], geometry[3]
     ndim = len(kernel)
     batch, channels = data.shape[:2]
     canvas = _pad(xp, data, pad, pad, 0)
+    if layout == "batch_last":
+        # one pass moves the data to (C, *spatial, N) memory, seen as (N, C, *spatial)
+        moved = _batch_last_scratch(xp, "batch_last", canvas.shape, canvas.dtype)
+        moved[...] = canvas
+        canvas = moved
     canvas = canvas.reshape((batch, groups, channels // groups) + canvas.shape[2:])
-    taps = tuple(range(3, 3 + ndim))
-    if flat:
-        windows = _flat_windows(xp, canvas, kernel, dilate, out_spatial)
-        # (G, C/G, *kernel, N, span): the copy reads whole spans of contiguous cells
-        windows = windows.transpose((1, 2) + taps + (0, 3 + ndim))
-    else:
-        windows = _windows(xp, canvas, kernel, stride, dilate, out_spatial)
-        # (G, C/G, *kernel, N, *out): the innermost axis runs along an input row, so
-        # the copy reads memory in order
-        order = (1, 2) + tuple(t + ndim for t in taps) + (0,) + taps
-        windows = windows.transpose(order)
+    windows = _windows_in_column_order(xp, canvas, geometry, out_spatial, layout)
     columns = _scratch(xp, "columns", windows.shape, windows.dtype)
     columns[...] = windows                  # the one copy: im2col
-    return columns.reshape(groups, -1, math.prod(windows.shape[2 + ndim:]))
+    positions = math.prod(windows.shape[3 + ndim:])
+    return columns.reshape(windows.shape[:2] + (-1, positions))
 
 
-def _out_columns(xp, out_grad, groups, geometry, data_spatial, flat):
-    """``(N, F, *out)`` -> ``(G, F/G, N * M)``, the column layout of ``_columns``."""
+def _windows_in_column_order(xp, canvas, geometry, out_spatial, layout):
+    """The windows of a ``(N, G, C/G, *spatial)`` canvas as a view ordered
+    ``(B, G, *kernel, C/G, *positions)``: ``_columns`` without the copy."""
+    kernel, stride, dilate, _ = geometry
+    ndim = len(kernel)
+    if layout == "flat":
+        windows = _flat_windows(xp, canvas, kernel, dilate, out_spatial)
+        # (N, G, *kernel, C/G, span): the copy reads whole spans of cells
+        return windows.transpose((0, 1) + tuple(range(3, 3 + ndim)) + (2, 3 + ndim))
+    windows = _windows(xp, canvas, kernel, stride, dilate, out_spatial)
+    out_axes = tuple(range(3, 3 + ndim))
+    kernel_axes = tuple(range(3 + ndim, 3 + 2 * ndim))
+    if layout == "batch_last":
+        # (1, G, *kernel, C/G, *out, N): the copy reads runs of OW * N cells
+        return windows.transpose((1,) + kernel_axes + (2,) + out_axes + (0,))[None]
+    # (N, G, *kernel, C/G, *out): the copy reads runs of one output row
+    return windows.transpose((0, 1) + kernel_axes + (2,) + out_axes)
+
+
+def _out_columns(xp, out_grad, groups, geometry, data_spatial, layout):
+    """``(N, F, *out)`` -> ``(B, G, F/G, M)``, the column layout of ``_columns``."""
     batch, filters = out_grad.shape[:2]
     out_spatial = out_grad.shape[2:]
-    if not flat:
-        columns = _scratch(xp, "out_columns", (filters, batch) + out_spatial,
+    if layout == "strided":
+        columns = out_grad                  # a sample's columns are its feature maps
+    elif layout == "flat":
+        padded = _padded(data_spatial, geometry)
+        span = _flat_span(padded, out_spatial)
+        columns = _scratch(xp, "out_columns", (batch, filters, span), out_grad.dtype)
+        columns.fill(0)     # the junk columns stay zero: they add nothing to a gradient
+        _flat_positions(xp, columns, padded, out_spatial)[...] = out_grad
+    else:
+        columns = _scratch(xp, "out_columns", (1, filters) + out_spatial + (batch,),
                            out_grad.dtype)
-        columns[...] = out_grad.swapaxes(0, 1)
-        return columns.reshape(groups, filters // groups, -1)
-    padded = _padded(data_spatial, geometry)
-    span = _flat_span(padded, out_spatial)
-    columns = _scratch(xp, "out_columns", (filters, batch, span), out_grad.dtype)
-    columns.fill(0)        # the junk columns stay zero: they add nothing to a gradient
-    _flat_positions(xp, columns, padded, out_spatial)[...] = out_grad.swapaxes(0, 1)
-    return columns.reshape(groups, filters // groups, -1)
+        columns[0] = xp.moveaxis(out_grad, 0, -1)
+    return columns.reshape(columns.shape[0], groups, filters // groups, -1)
+
+
+def _windows_of(xp, columns, layout, out_spatial):
+    """View ``(B, ..., M)`` "strided" or "batch_last" columns as ``(N, ..., *out)``,
+    one entry per sample and output position: no copy."""
+    out_spatial = tuple(out_spatial)
+    if layout == "batch_last":
+        # (1, ..., prod(out) * N) -> (..., *out, N) -> (N, ..., *out)
+        shaped = columns[0].reshape(columns.shape[1:-1] + out_spatial + (-1,))
+        return xp.moveaxis(shaped, -1, 0)
+    return columns.reshape(columns.shape[:-1] + out_spatial)
 
 
 def _reduce_windows(windows, combine, ndim):

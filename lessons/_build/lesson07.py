@@ -277,7 +277,10 @@ md("""
 
 * `dlkit/executor.py`: `Executor` (`forward`, `backward`, `arg_dict`, `grad_dict`,
   `aux_dict`, `output_dict`, `plan`, `memory_summary`, `reshape`) and
-  `_head_gradients` (the "not a loss head" error).
+  `_head_gradients` (the "not a loss head" error), and `_plan_writes_into`: with
+  `grad_req="write"`, FullyConnected's backward writes its weight gradient straight
+  into your gradient array (the matrix product's output *is* that array), so nothing
+  is copied; see `writes_grads_into` in `dlkit/ops/registry.py`.
 * `dlkit/symbol/bind.py`: `bind` and `simple_bind`: checking the arrays you pass,
   `infer_shape`, allocating arguments, gradients and auxiliary states.
 * `dlkit/ops/norm.py`: `BatchNorm` (its `aux_names`, and the in-place moving-average

@@ -1,5 +1,6 @@
 """Tests for dlkit/ops/conv.py beyond the registry sweep and the MXNet goldens:
-a direct-loop reference for every attribute combination, MXNet's quirks, and errors."""
+a direct-loop reference for every attribute combination and column layout, MXNet's
+quirks, and errors."""
 import numpy as np
 import pytest
 
@@ -31,6 +32,27 @@ def direct_convolution(x, w, b, stride, pad, dilate, groups):
     if b is not None:
         out += b.reshape((1, -1) + (1,) * ndim)
     return out
+
+
+def direct_convolution_grads(x, w, out_grad, stride, pad, dilate, groups):
+    """The data and weight gradients by the definition: every output is a dot product of
+    a window with a filter, so its gradient flows back to both."""
+    padded = np.pad(x, [(0, 0), (0, 0)] + [(p, p) for p in pad])
+    data_grad, weight_grad = np.zeros_like(padded), np.zeros_like(w)
+    kernel = w.shape[2:]
+    filters, group_channels = w.shape[0], w.shape[1]
+    for position in np.ndindex(*out_grad.shape[2:]):
+        window = tuple(slice(o * s, o * s + d * (k - 1) + 1, d)
+                       for o, s, d, k in zip(position, stride, dilate, kernel))
+        for f in range(filters):
+            group = f // (filters // groups)
+            channels = (slice(None), slice(group * group_channels,
+                                           (group + 1) * group_channels))
+            grad = out_grad[(slice(None), f) + position]               # (N,)
+            weight_grad[f] += np.tensordot(grad, padded[channels + window], axes=1)
+            data_grad[channels + window] += np.multiply.outer(grad, w[f])
+    inside = tuple(slice(p, p + n) for p, n in zip(pad, x.shape[2:]))
+    return data_grad[(slice(None), slice(None)) + inside], weight_grad
 
 
 # (data shape, weight shape, stride, pad, dilate, num_group)
@@ -78,10 +100,29 @@ def test_convolution_gradients_match_numeric(data_shape, weight_shape, stride, p
                            rtol=1e-4, atol=1e-8)
 
 
+def force_layout(monkeypatch, layout):
+    """Make every convolution use ``layout`` ("flat" only where a col2im follows)."""
+    from dlkit.ops import conv
+
+    def chosen(*args, col2im):
+        return layout if col2im or layout != "flat" else "strided"
+    monkeypatch.setattr(conv, "_column_layout", chosen)
+
+
+LAYOUTS = ["strided", "flat", "batch_last"]
+# CONV_CASES plus one with 18x18 outputs: its weight gradient is summed in chunks
+LAYOUT_CASES = CONV_CASES + [((2, 1, 20, 20), (3, 1, 3, 3), (1, 1), (0, 0), (1, 1), 1)]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("data_shape, weight_shape, stride, pad, dilate, groups", CONV_CASES)
-def test_deconvolution_is_the_adjoint_of_convolution(data_shape, weight_shape, stride, pad,
-                                                     dilate, groups):
+def test_deconvolution_is_the_adjoint_of_convolution(monkeypatch, layout, data_shape,
+                                                     weight_shape, stride, pad, dilate,
+                                                     groups):
     # <conv(x, w), y> == <x, deconv(y, w)>: deconvolution is convolution's data gradient
+    if layout == "flat" and max(stride) > 1:
+        pytest.skip("flat windows need stride 1")
+    force_layout(monkeypatch, layout)
     random = np.random.RandomState(3)
     x = nd.array(random.uniform(-1, 1, data_shape), dtype="float64")
     w = nd.array(random.uniform(-1, 1, weight_shape), dtype="float64")
@@ -96,6 +137,70 @@ def test_deconvolution_is_the_adjoint_of_convolution(data_shape, weight_shape, s
     assert deconv.shape == data_shape
     np.testing.assert_allclose((conv * y.asnumpy()).sum(),
                                (x.asnumpy() * deconv.asnumpy()).sum(), rtol=1e-10)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("data_shape, weight_shape, stride, pad, dilate, groups",
+                         LAYOUT_CASES)
+def test_every_column_layout_computes_the_definition(monkeypatch, ctx, layout,
+                                                     data_shape, weight_shape, stride,
+                                                     pad, dilate, groups):
+    if layout == "flat" and max(stride) > 1:
+        pytest.skip("flat windows need stride 1")
+    force_layout(monkeypatch, layout)
+    random = np.random.RandomState(4)
+    x, w = random.uniform(-1, 1, data_shape), random.uniform(-1, 1, weight_shape)
+    b = random.uniform(-1, 1, weight_shape[0])
+    data, weight, bias = (nd.array(a, ctx=ctx, dtype="float64") for a in (x, w, b))
+    for array in (data, weight, bias):
+        array.attach_grad()
+    attrs = conv_attrs(weight_shape, stride, pad, dilate, groups)
+    with mx.autograd.record():
+        out = nd.Convolution(data, weight, bias, **attrs)
+    out_grad = random.uniform(-1, 1, out.shape)
+    out.backward(nd.array(out_grad, ctx=ctx, dtype="float64"))
+    np.testing.assert_allclose(out.asnumpy(),
+                               direct_convolution(x, w, b, stride, pad, dilate, groups),
+                               rtol=1e-10, atol=1e-12)
+    data_grad, weight_grad = direct_convolution_grads(x, w, out_grad, stride, pad,
+                                                      dilate, groups)
+    np.testing.assert_allclose(data.grad.asnumpy(), data_grad, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(weight.grad.asnumpy(), weight_grad, rtol=1e-10,
+                               atol=1e-12)
+    np.testing.assert_allclose(bias.grad.asnumpy(),
+                               out_grad.sum(axis=(0,) + tuple(range(2, x.ndim))),
+                               rtol=1e-10)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_deconvolution_gradients_match_numeric_in_every_layout(monkeypatch, layout):
+    force_layout(monkeypatch, layout)
+    random = np.random.RandomState(5)
+    inputs = {"data": random.uniform(-1, 1, (2, 4, 3, 4)),
+              "weight": random.uniform(-1, 1, (4, 3, 2, 3)),
+              "bias": random.uniform(-1, 1, 6)}
+    attrs = {"kernel": (2, 3), "num_filter": 6, "num_group": 2, "pad": (1, 0),
+             "no_bias": False}
+    check_numeric_gradient(lambda arrays: nd.Deconvolution(*arrays, **attrs), inputs,
+                           rtol=1e-4, atol=1e-8)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("batch", [1, 3])
+def test_data_gradient_is_a_fresh_array_not_a_scratch_buffer(monkeypatch, layout,
+                                                              batch):
+    # col2im adds into a reusable scratch canvas; backward must hand out a copy of it
+    force_layout(monkeypatch, layout)
+    convolution = get_op("Convolution")
+    random = np.random.RandomState(6)
+    x, w = random.uniform(-1, 1, (batch, 2, 5, 5)), random.uniform(-1, 1, (3, 2, 3, 3))
+    attrs = {"kernel": (3, 3), "stride": (1, 1), "dilate": (1, 1), "pad": (1, 1),
+             "num_group": 1, "no_bias": True}
+    out = convolution.forward(np, x, w, kernel=(3, 3), num_filter=3, pad=(1, 1))
+    first = convolution.backward(np, [x, w], [out], [np.ones_like(out)], **attrs)[0]
+    kept = first.copy()
+    convolution.backward(np, [x, w], [out], [-np.ones_like(out)], **attrs)
+    np.testing.assert_array_equal(first, kept)
 
 
 def test_convolution_docs_example():

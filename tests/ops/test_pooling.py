@@ -4,20 +4,30 @@ import numpy as np
 import pytest
 
 import dlkit as mx
+from dlkit.ops.registry import get_op
 from dlkit.test_utils import check_numeric_gradient
 
 nd = mx.nd
 
 
-def max_pool_grad_by_loops(x, out_grad, kernel, stride):
-    """Each window's gradient goes to its first maximum (row-major), as in MXNet."""
-    grad = np.zeros_like(x)
-    for n, c, i, j in np.ndindex(*out_grad.shape):
-        window = x[n, c, i * stride[0]:i * stride[0] + kernel[0],
-                   j * stride[1]:j * stride[1] + kernel[1]]
-        di, dj = np.unravel_index(np.argmax(window), window.shape)
-        grad[n, c, i * stride[0] + di, j * stride[1] + dj] += out_grad[n, c, i, j]
-    return grad
+def max_pool_grad_by_loops(x, out_grad, kernel, stride, pad=None, after=None):
+    """Each window's gradient goes to its first maximum (row-major), as in MXNet.
+
+    ``pad`` cells pad the start of each spatial axis and ``after`` cells its end
+    (default: ``pad``), with the lowest float, as Pooling pads max pooling."""
+    pad = pad or (0,) * len(kernel)
+    after = after or pad
+    canvas = np.pad(x, [(0, 0), (0, 0)] + list(zip(pad, after)),
+                    constant_values=np.finfo(x.dtype).min)
+    grad = np.zeros_like(canvas)
+    for index in np.ndindex(*out_grad.shape):
+        corner = [o * s for o, s in zip(index[2:], stride)]
+        cells = tuple(slice(c, c + k) for c, k in zip(corner, kernel))
+        window = canvas[index[:2] + cells]
+        first = np.unravel_index(np.argmax(window), window.shape)
+        grad[index[:2] + tuple(c + f for c, f in zip(corner, first))] += out_grad[index]
+    inside = tuple(slice(p, p + n) for p, n in zip(pad, x.shape[2:]))
+    return grad[(slice(None), slice(None)) + inside]
 
 
 @pytest.mark.parametrize("kernel, stride", [((2, 2), (2, 2)), ((2, 1), (3, 2)),
@@ -47,3 +57,29 @@ def test_disjoint_max_pooling_gradient_matches_numeric():
         lambda arrays: nd.Pooling(*arrays, kernel=(2, 2), stride=(2, 2),
                                   pool_type="max"),
         {"data": data}, rtol=1e-4, atol=1e-8)
+
+
+@pytest.mark.parametrize("shape, kernel, pad, after, convention", [
+    ((2, 3, 8, 8), (2, 2), (0, 0), (0, 0), "valid"),
+    ((2, 3, 6, 6), (2, 2), (1, 1), (1, 1), "valid"),
+    ((2, 3, 7, 5), (2, 2), (0, 0), (1, 1), "full"),
+    ((2, 3, 9), (3,), (0,), (0,), "valid"),
+    ((1, 2, 4, 4, 6), (2, 2, 3), (0, 0, 0), (0, 0, 0), "valid"),
+    ((2, 3, 7, 8), (2, 2), (0, 0), (0, 0), "valid"),
+], ids=["lenet", "padded", "full-convention", "1-d", "3-d", "last-row-unread"])
+def test_disjoint_max_pooling_gradient_with_padding_conventions_and_dimensions(
+        shape, kernel, pad, after, convention):
+    # windows with kernel == stride: each tap writes its share in place (no temporary),
+    # also over padding, the 'full' convention's overhang and 1-D or 3-D windows;
+    # cells that no window reads (the last of 7 rows) keep a zero gradient
+    random = np.random.RandomState(7)
+    x = np.maximum(random.uniform(-1, 1, shape), 0).astype("float32")  # ties of zeros
+    attrs = {"kernel": kernel, "pool_type": "max", "global_pool": False,
+             "pooling_convention": convention, "stride": kernel, "pad": pad,
+             "p_value": None, "count_include_pad": None}
+    pooling = get_op("Pooling")
+    out = pooling.forward(np, x, **attrs)
+    out_grad = random.uniform(-1, 1, out.shape).astype("float32")
+    grad = pooling.backward(np, [x], [out], [out_grad], **attrs)[0]
+    expected = max_pool_grad_by_loops(x, out_grad, kernel, kernel, pad, after)
+    np.testing.assert_array_equal(grad, expected)
