@@ -224,14 +224,15 @@ def _write_targets(order, entries):
     (FullyConnected's weight gradient is a GEMM that can write there, which saves
     copying a weight-sized array every step).
     """
+    writers = [node for node in order if node.op.writes_grads_into]
+    if not writers:
+        return {}
     uses = {}
     for parent in itertools.chain(entries, *(node.parents for node in order)):
         if parent is not None and parent[0] is None:
             uses[id(parent[1])] = uses.get(id(parent[1]), 0) + 1
     targets = {}
-    for node in order:
-        if not node.op.writes_grads_into:
-            continue
+    for node in writers:
         for parent in node.parents:
             if parent is None or parent[0] is not None or uses[id(parent[1])] != 1:
                 continue
@@ -248,10 +249,9 @@ def _run_backward(heads, head_grads, retain_graph, train_mode, into_grads=False)
     ``into_grads``: ops that can may write leaf gradients straight into the leaves'
     ``.grad`` arrays (``backward`` asks for it; ``grad``, which must not touch
     ``.grad``, does not)."""
-    from .ndarray.ndarray import NDArray
-    if isinstance(heads, NDArray):
+    if not isinstance(heads, (list, tuple)):       # one NDArray
         heads = [heads]
-    if head_grads is None or isinstance(head_grads, NDArray):
+    if not isinstance(head_grads, (list, tuple)):  # None or one NDArray
         head_grads = [head_grads] * len(heads) if head_grads is None else [head_grads]
     if len(head_grads) != len(heads):
         raise MXNetError(f"backward: got {len(heads)} heads but {len(head_grads)} "

@@ -127,10 +127,12 @@ class Pick(Op):
     def forward(self, xp, data, index, *, axis: OptionalInt = -1,
                 keepdims: Bool = False, mode: Choice("clip", "wrap") = "clip"):
         indices, position = self._indices(xp, data, index, axis, mode)
-        result = xp.take_along_axis(data, indices, axis=position)
-        _, (shape,) = self.infer_shape([data.shape, None], axis=axis, keepdims=keepdims,
-                                       mode=mode)
-        return result.reshape(shape)
+        result = xp.take_along_axis(data, indices, axis=position)   # axis kept as 1
+        if keepdims:
+            return result
+        # drop the axis; MXNet has no 0-d arrays, so picking from 1-d data gives (1,)
+        return result.reshape(result.shape[:position] + result.shape[position + 1:]
+                              or (1,))
 
     def backward(self, xp, inputs, outputs, out_grads, *, axis, keepdims, mode):
         data, index = inputs
