@@ -120,3 +120,21 @@ def test_grad_req_add_and_autograd_grad_are_not_written_into_place(ctx):
     (grad,) = mx.autograd.grad(y, [w], head_grads=mx.nd.ones((4, 2), ctx=ctx))
     np.testing.assert_allclose(grad.asnumpy(), single, rtol=1e-6)
     np.testing.assert_array_equal(w.grad.asnumpy(), before)   # .grad untouched
+
+
+def test_custom_function_backward_reaches_the_leaf(ctx):
+    class Square(mx.autograd.Function):
+        def forward(self, x):
+            self.save_for_backward(x)
+            return x * x
+
+        def backward(self, dy):
+            x, = self.saved_tensors
+            return 2 * x * dy
+
+    x = mx.nd.array([1.0, 2.0], ctx=ctx)
+    x.attach_grad()
+    with mx.autograd.record():
+        y = Square()(x) * 3
+    y.backward()
+    assert x.grad.asnumpy().tolist() == [6.0, 12.0]

@@ -273,6 +273,9 @@ md("""
 * `dlkit/gluon/nn/basic_layers.py`: `Sequential`, `HybridSequential`, `Dense`,
   `BatchNorm`, `Dropout`, `Flatten`; `dlkit/gluon/nn/conv_layers.py`: `Conv2D`,
   `MaxPool2D`.
+* `dlkit/ops/im2col.py`: how a convolution becomes matrix products (the module
+  docstring, then `_column_layout`: why the same numbers can be laid out three ways);
+  `dlkit/ops/windows.py`: the sliding windows that convolution and pooling share.
 * `dlkit/gluon/summary.py`: `print_summary` (what `Block.summary` calls).
 * `dlkit/gluon/hybrid_block.py`: `HybridBlock.hybridize`;
   `dlkit/gluon/cached_graph.py`: the traced graph.
