@@ -111,6 +111,7 @@ class Executor:
                            if n.op is None and id(n) in aux]
         self._head_slots = [slot_of[(id(node), i)] for node, i in self._symbol._outputs]
         self._head_ops = [node.op for node, _ in self._symbol._outputs]
+        self._variable_slots = set(self._arg_slots) | set(self._aux_slots)
         self._slot_count = len(slot_of)
         self._steps = steps
         self._slot_of = slot_of
@@ -183,12 +184,13 @@ class Executor:
 
         Returns ``outputs`` (a list of NDArrays, the same objects every time).
         """
-        arg_dict = self.arg_dict
-        for name, value in kwargs.items():
-            if name not in arg_dict:
-                raise MXNetError(f"Executor.forward: unknown argument {name!r}; the "
-                                 f"arguments are {self._arg_names}")
-            _copy_into(arg_dict[name], value, f"argument {name!r}")
+        if kwargs:
+            arg_dict = self.arg_dict
+            for name, value in kwargs.items():
+                if name not in arg_dict:
+                    raise MXNetError(f"Executor.forward: unknown argument {name!r}; "
+                                     f"the arguments are {self._arg_names}")
+                _copy_into(arg_dict[name], value, f"argument {name!r}")
         values = [None] * self._slot_count
         for slot, array in zip(self._arg_slots, self.arg_arrays):
             values[slot] = array._data
@@ -210,10 +212,10 @@ class Executor:
                 values[slot] = result
             if self._monitor is not None:
                 self._report_outputs(step, results)
-        variable_slots = set(self._arg_slots) | set(self._aux_slots)
         for output, slot in zip(self.outputs, self._head_slots):
             data = values[slot]
-            output._data = data.copy() if slot in variable_slots else data
+            # an output that is an argument itself is copied: its array is the user's
+            output._data = data.copy() if slot in self._variable_slots else data
         self._values = values
         self._is_train = bool(is_train)
         return self.outputs

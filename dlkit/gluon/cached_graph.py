@@ -153,9 +153,12 @@ class CachedGraph:
 
     def __call__(self, block, args):
         from .hybrid_block import _regroup
-        data = _flatten_args(args)
-        if any(not isinstance(a, NDArray) for a in data if a is not None):
-            raise MXNetError("a hybridized block takes NDArrays as inputs")
+        if len(args) == 1 and type(args[0]) is NDArray:   # the common call: one array
+            data = list(args)
+        else:
+            data = _flatten_args(args)
+            if any(not isinstance(a, NDArray) for a in data if a is not None):
+                raise MXNetError("a hybridized block takes NDArrays as inputs")
         ctx = data[0].context
         self._finish_deferred(block, data)
         arg_arrays = self._arrays(self.arg_names, data, ctx)
