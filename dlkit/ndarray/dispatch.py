@@ -12,17 +12,17 @@ on NDArrays in two steps::
       |
       |-- general path (_prepare): split inputs from attributes (_split_arguments),
       |   parse attributes, fill optional inputs, pick the context (_context_of)
-        |
+      |
       |-- op.infer_shape (a plan remembers the input shapes it already accepted)
-    v
+      v
     _run: op.forward(xp, ...) -> wrap results in NDArrays
       |-- autograd.record() on: append a TapeNode to the tape
       '-- out= given: _write_out copies the results into those arrays
 
 The op is the only place that knows what to compute; this module only moves arrays
-in and out of it. ``infer_shape`` runs on every call (except where it cannot fail), so
-a bad shape raises the op's own teaching error before any NumPy call; a cached plan
-skips the check for input shapes that already passed it with the same attributes.
+in and out of it. ``infer_shape`` checks every call's shapes before any NumPy call, so a
+bad shape raises the op's own teaching error; a cached plan skips the check only for
+input shapes that already passed it with the same attributes (and where it cannot fail).
 """
 
 from .. import autograd
