@@ -1,8 +1,9 @@
 """Binary arithmetic on two arrays: ``elemwise_*`` (equal shapes), ``broadcast_*``
 (NumPy broadcasting) and ``add_n``.
 
-Each piece of math (``_Add``, ``_Mul``...) is written once, as ``forward`` and
-``partials`` (the gradient for each side), and combined with one of two shape rules::
+Each piece of math (``_Add``, ``_Mul``...) is written once, as ``forward`` and one
+partial per side (``lhs_partial``, ``rhs_partial``), and combined with one of two shape
+rules::
 
     _Mul + SameShapeBinary  -> elemwise_mul    shapes must match
     _Mul + BroadcastBinary  -> broadcast_mul   shapes broadcast; each gradient is
@@ -18,84 +19,124 @@ from .registry import (Example, Int, Op, broadcast_shape, register_op, same_dtyp
 # --------------------------------------------------------------------------------------
 # Binary math, each defined once and used by the same-shape and broadcast families.
 # --------------------------------------------------------------------------------------
-class _Add:
+class _Math:
+    """One piece of binary math: ``forward`` and the gradient of each side.
+
+    ``lhs_partial``/``rhs_partial`` take the output gradient ``grad`` to the gradient
+    of that side. ``scalar.py`` asks only for the array's side (``x / 2`` needs no
+    gradient for the 2); the two-array ops ask for both through ``partials``.
+    ``may_warn``: the partials can divide by zero or take a log of x <= 0.
+    """
+    may_warn = False
+
+    def partials(self, xp, lhs, rhs, out, grad):
+        return (self.lhs_partial(xp, lhs, rhs, out, grad),
+                self.rhs_partial(xp, lhs, rhs, out, grad))
+
+
+class _Add(_Math):
     def forward(self, xp, lhs, rhs):
         return xp.add(lhs, rhs)
 
-    def partials(self, xp, lhs, rhs, out, grad):
-        return grad, grad
+    def lhs_partial(self, xp, lhs, rhs, out, grad):
+        return grad
+
+    def rhs_partial(self, xp, lhs, rhs, out, grad):
+        return grad
 
 
-class _Sub:
+class _Sub(_Math):
     def forward(self, xp, lhs, rhs):
         return xp.subtract(lhs, rhs)
 
-    def partials(self, xp, lhs, rhs, out, grad):
-        return grad, -grad
+    def lhs_partial(self, xp, lhs, rhs, out, grad):
+        return grad
+
+    def rhs_partial(self, xp, lhs, rhs, out, grad):
+        return -grad
 
 
-class _Mul:
+class _Mul(_Math):
     def forward(self, xp, lhs, rhs):
         return xp.multiply(lhs, rhs)
 
-    def partials(self, xp, lhs, rhs, out, grad):
-        return grad * rhs, grad * lhs
+    def lhs_partial(self, xp, lhs, rhs, out, grad):
+        return grad * rhs
+
+    def rhs_partial(self, xp, lhs, rhs, out, grad):
+        return grad * lhs
 
 
-class _Div:
-    may_warn = True   # its partials can divide by zero or take a log of x <= 0
+class _Div(_Math):
+    may_warn = True
 
     def forward(self, xp, lhs, rhs):
         return _keep_dtype(xp.divide(lhs, rhs), lhs if hasattr(lhs, "dtype") else rhs)
 
-    def partials(self, xp, lhs, rhs, out, grad):
-        return grad / rhs, -grad * out / rhs
+    def lhs_partial(self, xp, lhs, rhs, out, grad):
+        return grad / rhs
+
+    def rhs_partial(self, xp, lhs, rhs, out, grad):
+        return -grad * out / rhs
 
 
-class _Mod:
-    may_warn = True   # its partials can divide by zero or take a log of x <= 0
+class _Mod(_Math):
+    may_warn = True
 
     def forward(self, xp, lhs, rhs):
         return xp.mod(lhs, rhs)
 
-    def partials(self, xp, lhs, rhs, out, grad):
-        return grad, -grad * xp.floor(lhs / rhs)
+    def lhs_partial(self, xp, lhs, rhs, out, grad):
+        return grad
+
+    def rhs_partial(self, xp, lhs, rhs, out, grad):
+        return -grad * xp.floor(lhs / rhs)
 
 
-class _Power:
-    may_warn = True   # its partials can divide by zero or take a log of x <= 0
+class _Power(_Math):
+    may_warn = True
 
     def forward(self, xp, lhs, rhs):
         return xp.power(lhs, rhs)
 
-    def partials(self, xp, lhs, rhs, out, grad):
-        return grad * rhs * xp.power(lhs, rhs - 1), grad * out * xp.log(lhs)
+    def lhs_partial(self, xp, lhs, rhs, out, grad):
+        return grad * rhs * xp.power(lhs, rhs - 1)
+
+    def rhs_partial(self, xp, lhs, rhs, out, grad):
+        return grad * out * xp.log(lhs)
 
 
-class _Maximum:
+class _Maximum(_Math):
     def forward(self, xp, lhs, rhs):
         return xp.maximum(lhs, rhs)
 
-    def partials(self, xp, lhs, rhs, out, grad):
-        mask = lhs >= rhs  # ties send the gradient to lhs, as MXNet does
-        return grad * mask, grad * ~mask
+    def lhs_partial(self, xp, lhs, rhs, out, grad):
+        return grad * (lhs >= rhs)   # ties send the gradient to lhs, as MXNet does
+
+    def rhs_partial(self, xp, lhs, rhs, out, grad):
+        return grad * ~(lhs >= rhs)
 
 
-class _Minimum:
+class _Minimum(_Math):
     def forward(self, xp, lhs, rhs):
         return xp.minimum(lhs, rhs)
 
-    def partials(self, xp, lhs, rhs, out, grad):
-        mask = lhs <= rhs
-        return grad * mask, grad * ~mask
+    def lhs_partial(self, xp, lhs, rhs, out, grad):
+        return grad * (lhs <= rhs)
+
+    def rhs_partial(self, xp, lhs, rhs, out, grad):
+        return grad * ~(lhs <= rhs)
 
 
-class _Hypot:
+class _Hypot(_Math):
     def forward(self, xp, lhs, rhs):
         return xp.hypot(lhs, rhs)
 
-    def partials(self, xp, lhs, rhs, out, grad):
-        return grad * lhs / out, grad * rhs / out
+    def lhs_partial(self, xp, lhs, rhs, out, grad):
+        return grad * lhs / out
+
+    def rhs_partial(self, xp, lhs, rhs, out, grad):
+        return grad * rhs / out
 
 
 class SameShapeBinary(Op):

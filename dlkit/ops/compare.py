@@ -4,9 +4,9 @@
 A comparison returns 1.0 where it holds and 0.0 elsewhere, in the input's dtype (as
 MXNet does), so it can be multiplied straight into other arrays. It is piecewise
 constant, so its gradient is zero. Each comparison is a math piece (``forward`` and
-zero ``partials``) combined with a shape rule from ``binary.py``, like the arithmetic.
+zero partials) combined with a shape rule from ``binary.py``, like the arithmetic.
 """
-from .binary import BroadcastBinary, SameShapeBinary
+from .binary import BroadcastBinary, SameShapeBinary, _Math
 from .registry import Example, Op, register_op, same_shape, shape_error
 
 _NO_GRAD = dict(grad=False, reason="comparisons have zero gradient")
@@ -14,12 +14,15 @@ _NO_GRAD = dict(grad=False, reason="comparisons have zero gradient")
 
 def _comparison(compare):
     """Comparison math: 1.0/0.0 in the input dtype, zero gradient."""
-    class _Compare:
+    class _Compare(_Math):
         def forward(self, xp, lhs, rhs):
             return compare(xp, lhs, rhs).astype(lhs.dtype)
 
-        def partials(self, xp, lhs, rhs, out, grad):
-            return xp.zeros_like(lhs), xp.zeros_like(rhs)
+        def lhs_partial(self, xp, lhs, rhs, out, grad):
+            return xp.zeros_like(lhs)
+
+        def rhs_partial(self, xp, lhs, rhs, out, grad):
+            return xp.zeros_like(rhs)
     return _Compare
 
 

@@ -62,3 +62,18 @@ def test_a_zero_dim_array_keeps_its_dtype_and_gives_an_array():
     result = data * 3
     assert result.shape == () and result.dtype == np.float32
     assert result.asnumpy().tolist() == 3.0
+
+
+def test_scalar_ops_compute_only_the_arrays_gradient(monkeypatch):
+    from dlkit.ops import binary
+
+    def never(*args):
+        raise AssertionError("the number's side needs no gradient")
+    monkeypatch.setattr(binary._Div, "rhs_partial", never)
+    monkeypatch.setattr(binary._Power, "rhs_partial", never)
+    x = mx.nd.array([-2.0, 3.0])
+    x.attach_grad()
+    with mx.autograd.record():
+        y = x / 4 + x ** 2
+    y.backward()
+    np.testing.assert_allclose(x.grad.asnumpy(), [0.25 - 4.0, 0.25 + 6.0])
