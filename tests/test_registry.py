@@ -115,3 +115,29 @@ def test_executor_matches_imperative(op, index, example):
         for n in wanted:
             np.testing.assert_allclose(executor.grad_dict[n].asnumpy(),
                                        arrays[n].grad.asnumpy(), rtol=1e-10, atol=1e-12)
+
+
+WRITERS = [case for case in CASES if case.values[0].writes_grads_into]
+
+
+@pytest.mark.parametrize("op, index, example", WRITERS)
+def test_gradients_written_into_place_equal_returned_ones(op, index, example):
+    # the writes_grads_into contract: given grad_into, backward fills those arrays
+    # and returns them, with the same numbers as without
+    attrs = op.parse_attrs(example.attrs)
+    names, inputs = make_inputs(op, example, np.float32)
+    arrays = [inputs[name] for name in names]
+    outputs = op.forward(np, *arrays, **attrs)
+    outputs = list(outputs) if isinstance(outputs, (tuple, list)) else [outputs]
+    out_grads = [np.ones_like(out) for out in outputs]
+    plain = op.backward(np, arrays, outputs, out_grads, **attrs)
+    targets = tuple(np.full_like(array, np.nan) for array in arrays)
+    written = op.backward(np, arrays, outputs, out_grads, grad_into=targets, **attrs)
+    for expected, got, target in zip(plain, written, targets):
+        if expected is None:
+            continue
+        if got is target:
+            np.testing.assert_allclose(target, expected, rtol=1e-6)
+        else:   # an op may decline a destination: then it returns a new array
+            np.testing.assert_allclose(got, expected, rtol=1e-6)
+    assert any(got is target for got, target in zip(written, targets))
