@@ -23,6 +23,7 @@ read; ``pause()`` stops recording inside a recorded block.
 import threading
 
 from .base import MXNetError
+from .ops.registry import Op
 from .tape import TapeNode, parent_of, propagate
 
 __all__ = ["record", "pause", "train_mode", "predict_mode", "is_recording",
@@ -187,11 +188,10 @@ def mark_variables(variables, gradients, grad_reqs="write"):
         variable._entry = None
 
 
-class _FunctionOp:
-    """Adapter that lets a user ``Function`` sit on the tape like a registered op."""
-    train_aware = False
-    skips_unneeded_grads = False
-    writes_grads_into = False
+class _FunctionOp(Op):
+    """Adapter that lets a user ``Function`` sit on the tape like a registered op
+    (not registered: ``Op`` only gives it the flags every op has, with their
+    defaults)."""
 
     def __init__(self, function):
         self.function = function

@@ -17,6 +17,7 @@ inputs and the parameters, exactly as for a single op.
 from .. import autograd
 from ..base import MXNetError
 from ..ndarray import NDArray
+from ..ops.registry import Op
 
 __all__ = ["CachedGraph", "trace", "infer_param_shapes"]
 
@@ -63,10 +64,9 @@ def _flatten_args(args):
     return _flatten(list(args), "input")[0]
 
 
-class _GraphOp:
-    """Lets a whole traced graph sit on the autograd tape like one registered op."""
-    train_aware = False
-    skips_unneeded_grads = False
+class _GraphOp(Op):
+    """Lets a whole traced graph sit on the autograd tape like one registered op
+    (not registered: ``Op`` gives it the flags every op has)."""
     writes_grads_into = True      # passed on to the graph's ops (Executor.gradients)
 
     def __init__(self, graph):

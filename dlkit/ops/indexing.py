@@ -88,6 +88,14 @@ class Take(Op):
         return [result.reshape(a.shape), None]
 
 
+def _picked_shape(shape, position, keepdims):
+    """``pick``'s output shape: ``shape`` without axis ``position`` (kept as 1 with
+    ``keepdims``); MXNet has no 0-d arrays, so picking from 1-d data gives (1,)."""
+    if keepdims:
+        return shape[:position] + (1,) + shape[position + 1:]
+    return shape[:position] + shape[position + 1:] or (1,)
+
+
 @register_op
 class Pick(Op):
     """One element per position along ``axis``: ``out[i] = data[i, index[i]]`` for 2-d
@@ -115,7 +123,7 @@ class Pick(Op):
                                     f"shape {data} with axis={axis}; it must have "
                                     f"shape {reduced}")
         index = reduced if index is None else index
-        return [data, index], [kept if keepdims else (reduced or (1,))]
+        return [data, index], [_picked_shape(data, position, keepdims)]
 
     def _indices(self, xp, data, index, axis, mode):
         """``index`` as ints, shaped like ``data`` with length 1 along ``axis``."""
@@ -128,11 +136,7 @@ class Pick(Op):
                 keepdims: Bool = False, mode: Choice("clip", "wrap") = "clip"):
         indices, position = self._indices(xp, data, index, axis, mode)
         result = xp.take_along_axis(data, indices, axis=position)   # axis kept as 1
-        if keepdims:
-            return result
-        # drop the axis; MXNet has no 0-d arrays, so picking from 1-d data gives (1,)
-        return result.reshape(result.shape[:position] + result.shape[position + 1:]
-                              or (1,))
+        return result.reshape(_picked_shape(data.shape, position, keepdims))
 
     def backward(self, xp, inputs, outputs, out_grads, *, axis, keepdims, mode):
         data, index = inputs
