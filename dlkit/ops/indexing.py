@@ -125,27 +125,41 @@ class Pick(Op):
         index = reduced if index is None else index
         return [data, index], [_picked_shape(data, position, keepdims)]
 
-    def _indices(self, xp, data, index, axis, mode):
-        """``index`` as ints, shaped like ``data`` with length 1 along ``axis``."""
+    def _places(self, xp, data, index, axis, mode):
+        """The picked places as a fancy-index tuple for ``data`` (each entry shaped
+        like ``data`` with length 1 along ``axis``), and that axis.
+
+        The same index ``take_along_axis`` builds, minus its checks (``infer_shape``
+        made them): ``pick`` on a batch of labels is mostly this bookkeeping.
+        """
         position = axis % data.ndim
         shape = data.shape[:position] + (1,) + data.shape[position + 1:]
         length = data.shape[position]
-        return _integer_indices(xp, index.reshape(shape), length, mode, self), position
+        indices = _integer_indices(xp, index.reshape(shape), length, mode, self)
+        places = []
+        for dim, size in enumerate(shape):
+            if dim == position:
+                places.append(indices)
+            else:   # 0..size-1 along this axis, broadcast along the others
+                view = [1] * len(shape)
+                view[dim] = size
+                places.append(xp.arange(size).reshape(view))
+        return tuple(places), position
 
     def forward(self, xp, data, index, *, axis: OptionalInt = -1,
                 keepdims: Bool = False, mode: Choice("clip", "wrap") = "clip"):
-        indices, position = self._indices(xp, data, index, axis, mode)
-        result = xp.take_along_axis(data, indices, axis=position)   # axis kept as 1
+        places, position = self._places(xp, data, index, axis, mode)
+        result = data[places]   # (axis kept as 1)
         return result.reshape(_picked_shape(data.shape, position, keepdims))
 
     def backward(self, xp, inputs, outputs, out_grads, *, axis, keepdims, mode):
         data, index = inputs
-        indices, position = self._indices(xp, data, index, axis, mode)
-        # a one-hot mask along the axis marks the picked element of each row
-        positions = xp.arange(data.shape[position]).reshape(
-            (-1,) + (1,) * (data.ndim - position - 1))
-        grad = out_grads[0].reshape(indices.shape)
-        return [(positions == indices) * grad, None]
+        places, position = self._places(xp, data, index, axis, mode)
+        # zeros with each row's gradient at its picked place, as MXNet's kernel does
+        # (exactly 0 elsewhere: no -0.0 or NaN from multiplying a mask)
+        grad = xp.zeros(data.shape, out_grads[0].dtype)
+        grad[places] = out_grads[0].reshape(_picked_shape(data.shape, position, True))
+        return [grad, None]
 
 
 @register_op

@@ -60,8 +60,11 @@ def _kept(array, shape, axes):
 
 
 def _spread(xp, grad, shape, axes):
-    """Copy each output gradient to every input element it summarised."""
-    return xp.broadcast_to(_kept(grad, shape, axes), shape).copy()
+    """Copy each output gradient to every input element it summarised (into a fresh
+    array: assigning broadcasts, without ``broadcast_to``'s Python-level checks)."""
+    spread = xp.empty(shape, grad.dtype)
+    spread[...] = _kept(grad, shape, axes)
+    return spread
 
 
 # --------------------------------------------------------------------------------------
@@ -127,7 +130,11 @@ class Mean(Reduction):
         return xp.mean(data, axis=axes, keepdims=True)   # float16 sums in float32
 
     def derivative(self, xp, data, out, grad, axes):
-        return grad / math.prod(data.shape[a] for a in axes)
+        count = math.prod(data.shape[a] for a in axes)
+        if grad.dtype.kind != "f":   # integer data: true division, cast back later
+            return grad / count
+        grad /= count                # in place: grad is _spread's fresh array
+        return grad
 
 
 class _Extremum(Reduction):

@@ -36,6 +36,10 @@ def _softmax_grad(y, out_grad, axis, temperature):
 
 
 def _check_float(op, dtype):
+    """Reject integer data with a teaching error (``dtype``: a dtype or its name)."""
+    if getattr(dtype, "kind", None) == "f":   # the common case: no name lookup, which
+        return                                # NumPy computes in Python on each call
+    dtype = getattr(dtype, "name", dtype)
     if dtype is not None and not str(dtype).startswith(("float", "bfloat")):
         raise MXNetError(f"operator {op.name}: data must be floating point, got "
                          f"{dtype}; convert it with astype('float32')")
@@ -82,7 +86,7 @@ class Softmax(_SoftmaxFamily):
     def forward(self, xp, data, length=None, *, axis: Int = -1,
                 temperature: OptionalFloat = None, dtype: Dtype = None,
                 use_length: Bool = False):
-        _check_float(self, data.dtype.name)
+        _check_float(self, data.dtype)
         data = data.astype(dtype) if dtype else data
         keep = None
         if use_length:
@@ -113,20 +117,24 @@ class LogSoftmax(_SoftmaxFamily):
         if use_length:
             raise MXNetError("operator log_softmax: use_length=True is not supported; "
                              "mask the data or use softmax with use_length=True")
-        _check_float(self, data.dtype.name)
+        _check_float(self, data.dtype)
         data = data.astype(dtype) if dtype else data
         scaled = data / temperature if temperature is not None else data
         shifted = scaled - scaled.max(axis=axis, keepdims=True)   # no overflow in exp
-        return shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
+        log_total = xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
+        shifted -= log_total   # in place: shifted is a fresh array of our own
+        return shifted
 
     def backward(self, xp, inputs, outputs, out_grads, *, axis, temperature, **attrs):
         # y = log p: dx = (dy - p * sum(dy)) / T with p = exp(y)
         out_grad = out_grads[0]
         total = out_grad.sum(axis=axis, keepdims=True)
-        data_grad = out_grad - xp.exp(outputs[0]) * total
+        data_grad = xp.exp(outputs[0])
+        data_grad *= total                                # p * sum(dy), in place
+        xp.subtract(out_grad, data_grad, out=data_grad)   # dy - that, in place
         if temperature is not None:
-            data_grad = data_grad / temperature
-        return [data_grad.astype(inputs[0].dtype)]
+            data_grad /= temperature
+        return [data_grad.astype(inputs[0].dtype, copy=False)]
 
 
 @register_op
@@ -144,7 +152,7 @@ class Softmin(_SoftmaxFamily):
                 dtype: Dtype = None, use_length: Bool = False):
         if use_length:
             raise MXNetError("operator softmin: use_length=True is not supported")
-        _check_float(self, data.dtype.name)
+        _check_float(self, data.dtype)
         data = data.astype(dtype) if dtype else data
         return _softmax(xp, -data, axis, temperature)
 

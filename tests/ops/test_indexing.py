@@ -67,3 +67,32 @@ def test_clip_mode_moves_out_of_range_indices_to_the_ends_as_mxnet():
     assert mx.nd.pick(data, mx.nd.array([-1, 7])).asnumpy().tolist() == [1.0, 6.0]
     taken = mx.nd.take(mx.nd.array([10, 20, 30]), mx.nd.array([-2, 1.7, 9]))
     assert taken.asnumpy().tolist() == [10.0, 20.0, 30.0]   # 1.7 truncates to 1
+
+
+def test_pick_gradient_is_exactly_zero_off_the_picked_places(ctx):
+    # MXNet scatters the gradient into zeros: a negative or NaN gradient must not
+    # leave -0.0 or NaN in the other places (as multiplying a one-hot mask would)
+    x = mx.nd.array([[1, 2, 3], [4, 5, 6]], ctx=ctx)
+    x.attach_grad()
+    with mx.autograd.record():
+        y = mx.nd.pick(x, mx.nd.array([0, 2], ctx=ctx), axis=-1)
+    y.backward(mx.nd.array([-1.5, float("nan")], ctx=ctx))
+    grad = x.grad.asnumpy()
+    assert grad[0, 0] == -1.5 and np.isnan(grad[1, 2])
+    others = np.delete(grad.ravel(), [0, 5])
+    assert (others == 0).all() and not np.signbit(others).any()
+
+
+def test_pick_along_a_middle_axis_matches_mxnet(ctx):
+    # values printed by MXNet 1.9.1 for this call
+    x = mx.nd.array(np.arange(24).reshape(2, 3, 4), ctx=ctx)
+    x.attach_grad()
+    with mx.autograd.record():
+        y = mx.nd.pick(x, mx.nd.array([[0, 2, 1, 1], [2, 2, 0, 1]], ctx=ctx), axis=1,
+                       keepdims=True)
+    y.backward(mx.nd.array(np.arange(8).reshape(2, 1, 4) + 1, ctx=ctx))
+    assert y.shape == (2, 1, 4)
+    assert y.asnumpy().ravel().tolist() == [0, 9, 6, 7, 20, 21, 14, 19]
+    assert x.grad.asnumpy().tolist() == [
+        [[1, 0, 0, 0], [0, 0, 3, 4], [0, 2, 0, 0]],
+        [[0, 0, 7, 0], [0, 0, 0, 8], [5, 6, 0, 0]]]

@@ -296,3 +296,17 @@ def test_softmin_is_softmax_of_the_negation():
     data = nd.array(np.random.uniform(-2, 2, (3, 4)))
     np.testing.assert_allclose(nd.softmin(data).asnumpy(), nd.softmax(-data).asnumpy(),
                                rtol=1e-6)
+
+
+def test_log_softmax_with_temperature_forward_and_backward_match_mxnet(ctx):
+    # values printed by MXNet 1.9.1 for the same call
+    x = nd.array([[1, 2, 3], [4, 5, 6]], ctx=ctx)
+    x.attach_grad()
+    with mx.autograd.record():
+        y = nd.log_softmax(x, axis=0, temperature=2.0)
+    y.backward(nd.array([[1, -2, 0.5], [0.25, 3, 1]], ctx=ctx))
+    np.testing.assert_allclose(y.asnumpy(), [[-1.70141304] * 3, [-0.20141301] * 3],
+                               atol=1e-6)
+    np.testing.assert_allclose(x.grad.asnumpy(),
+                               [[0.385984, -1.091213, 0.113181],
+                                [-0.385984, 1.091213, -0.113181]], rtol=1e-5)

@@ -74,3 +74,16 @@ def test_norm_l1_gradient_is_the_sign(ctx):
         y = mx.nd.norm(x, ord=1, axis=1)
     y.backward()
     assert x.grad.asnumpy().tolist() == [[0, -1], [1, 1]]
+
+
+def test_integer_mean_gradient_truncates_like_mxnet(ctx):
+    # MXNet 1.9.1: int32 gradients 3/3 -> 1 and 7/3 -> 2 (the mean's gradient is
+    # divided, then cast back to the data's integer dtype)
+    x = mx.nd.array([[1, 2, 3], [4, 5, 6]], dtype="int32", ctx=ctx)
+    x.attach_grad()
+    with mx.autograd.record():
+        y = mx.nd.mean(x, axis=1)
+    y.backward(mx.nd.array([3, 7], dtype="int32", ctx=ctx))
+    assert y.asnumpy().tolist() == [2, 5]
+    assert x.grad.asnumpy().tolist() == [[1, 1, 1], [2, 2, 2]]
+    assert x.grad.dtype == np.int32
