@@ -29,7 +29,7 @@ __all__ = ["Executor"]
 class Step:
     """One node of the plan: an op call with its parsed attributes and slot numbers."""
     __slots__ = ("node", "op", "params", "inputs", "outputs", "train_aware", "backward",
-                 "needs_grad", "into_args")
+                 "needs_grad", "into_args", "visible")
 
     def __init__(self, node, inputs, outputs):
         self.node = node
@@ -38,6 +38,7 @@ class Step:
         self.inputs = inputs
         self.outputs = outputs
         self.train_aware = node.op.train_aware
+        self.visible = node.op.num_visible_outputs(node.params)   # outputs with grads
         # set when some input leads to an array that wants a gradient
         self.backward = False
         self.needs_grad = None   # per input, for ops with skips_unneeded_grads
@@ -273,11 +274,15 @@ class Executor:
             if not step.backward:
                 continue
             out_grads_now = [grads[slot] for slot in step.outputs]
-            if all(grad is None for grad in out_grads_now):
+            if len(out_grads_now) == 1:   # the common case: one output
+                if out_grads_now[0] is None:
+                    continue              # no gradient reached this step
+            elif all(grad is None for grad in out_grads_now):
                 continue
-            for index in range(step.op.num_visible_outputs(step.params)):
-                if out_grads_now[index] is None:
-                    out_grads_now[index] = xp.zeros_like(values[step.outputs[index]])
+            else:
+                for index in range(step.visible):
+                    if out_grads_now[index] is None:
+                        out_grads_now[index] = xp.zeros_like(values[step.outputs[index]])
             inputs = [values[slot] for slot in step.inputs]
             outputs = [values[slot] for slot in step.outputs]
             extra = {}

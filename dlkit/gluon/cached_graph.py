@@ -80,8 +80,7 @@ class _GraphOp(Op):
         executor = attrs["executor"]
         ctx = attrs["ctx"]
         # the executor may have run other calls since: restore this call's values
-        executor.restore_forward(attrs["values"])
-        executor.arg_arrays = [NDArray(array, ctx) for array in inputs]
+        executor.restore_forward(attrs["values"])   # (they hold this call's inputs)
         # straight from the ops, not through the executor's grad_arrays: autograd
         # writes them into the Parameters' gradients, and one copy is enough
         grads = executor.gradients([NDArray(grad, ctx) for grad in out_grads],
