@@ -184,6 +184,7 @@ class CachedGraph:
         attrs = {"executor": executor, "values": executor.saved_forward(), "ctx": ctx,
                  "is_train": is_train}
         node = autograd.TapeNode(self._op, attrs, [a._data for a in arg_arrays],
-                                 [o._data for o in outputs], parents, is_train)
+                                 [o._data for o in outputs], parents, is_train,
+                                 ctx.xp, len(outputs))
         for index, output in enumerate(outputs):
             output._entry = (node, index)
