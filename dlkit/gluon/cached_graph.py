@@ -110,12 +110,13 @@ class CachedGraph:
                 raise MXNetError(f"Unknown input to HybridBlock: {name}; every input "
                                  "of the traced graph must be a data input or a "
                                  "Parameter of the block (use self.params.get)")
+        self._params = [p for p in self.sources.values() if not isinstance(p, int)]
         self.executors = {}
         self._op = _GraphOp(self)
 
     def _finish_deferred(self, block, data):
         """Deferred parameters get their shapes (from the data) and values now."""
-        params = [p for p in self.sources.values() if not isinstance(p, int)]
+        params = self._params
         if all(p._data is not None for p in params):
             return
         if any(not p._shape_known() for p in params):
@@ -134,7 +135,8 @@ class CachedGraph:
         """The executor for this input signature; ``data_needs[i]`` says whether data
         input ``i`` wants a gradient (a constant batch of images does not, so the
         first layer skips its data gradient, as MXNet's ``grad_req='null'`` does)."""
-        key = (ctx, tuple((a.shape, a.dtype) for a in args), data_needs)
+        # (the raw arrays' shapes and dtypes: NDArray's properties would convert each)
+        key = (ctx, tuple([(a._data.shape, a._data.dtype) for a in args]), data_needs)
         executor = self.executors.get(key)
         if executor is None:
             grads = []
