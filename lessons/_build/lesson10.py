@@ -304,6 +304,40 @@ loss = gluon.loss.SoftmaxCrossEntropyLoss()
 print(loss(nd.array([[2., 0.], [0., 2.]]), nd.array([0, 0])))
 """),
 md("""
+The loss is not one special operator. Given Symbols instead of arrays, its
+`hybrid_forward` builds a graph, and the graph shows the four registry ops it calls,
+named as MXNet names them: `log_softmax`; `pick`, which takes the label's entry of each
+row; `_mulscalar`, which multiplies by -1; and `mean` over the non-batch axes.
+"""),
+check("""
+graph = loss(mx.sym.var("pred"), mx.sym.var("label"))
+print(graph.get_internals().list_outputs())
+"""),
+md("""
+Autograd chains their four backward methods, and the result is a short formula: the
+gradient with respect to the scores is the softmax minus the one-hot label.
+
+* `pick`'s backward puts each row's gradient at the label's place, with exact zeros
+  elsewhere.
+* `log_softmax`'s backward turns that into `softmax - one_hot`.
+
+Compare the two:
+"""),
+check("""
+scores, labels = nd.array([[2., 0.], [0., 2.]]), nd.array([0, 0])
+scores.attach_grad()
+with autograd.record():
+    per_example = loss(scores, labels)
+per_example.backward()
+print(scores.grad.asnumpy().round(5))
+print((nd.softmax(scores) - nd.one_hot(labels, 2)).asnumpy().round(5))
+"""),
+md("""
+Module's `SoftmaxOutput` (lesson 08) computes this gradient in one step. The four small
+ops are in `dlkit/ops/softmax.py` (`LogSoftmax`), `dlkit/ops/indexing.py` (`Pick`),
+`dlkit/ops/scalar.py` and `dlkit/ops/reduce.py` (`Mean`).
+"""),
+md("""
 ## Training mode and prediction mode
 
 Two layers behave differently while training. `Dropout` zeroes random entries (and
