@@ -206,12 +206,19 @@ class Sigmoid(UnaryOp):
     name = "sigmoid"
 
     def forward(self, xp, data):
-        denominator = xp.exp(-data)
-        denominator += 1   # in place: on small arrays each new array costs time
-        return xp.reciprocal(denominator, out=denominator)
+        return sigmoid(xp, data)
 
     def derivative(self, xp, x, y):
         return y * (1 - y)  # sigma' = sigma (1 - sigma): the output is enough
+
+
+def sigmoid(xp, data):
+    """``1 / (1 + exp(-data))``, shared by ``sigmoid`` and
+    ``Activation(act_type='sigmoid')``; in place on the one new array, since on small
+    arrays each new array costs time."""
+    denominator = xp.exp(-data)
+    denominator += 1
+    return xp.reciprocal(denominator, out=denominator)
 
 
 @register_op

@@ -19,7 +19,7 @@ import math
 from ..base import MXNetError
 from .registry import (Bool, Choice, Dtype, Example, Float, Int, Op, Shape, register_op,
                        same_dtype, same_shape, shape_error)
-from .elemwise import relu
+from .elemwise import relu, sigmoid
 from .indexing import _scatter_add
 from .norm import _axis_index, _channel_view, _vector_shapes
 from .rng import generator
@@ -61,7 +61,7 @@ class Activation(Op):
         if act_type == "relu":
             return relu(xp, data)
         if act_type == "sigmoid":
-            return 1 / (1 + xp.exp(-data))
+            return sigmoid(xp, data)
         if act_type == "tanh":
             return xp.tanh(data)
         if act_type == "softrelu":

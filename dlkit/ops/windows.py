@@ -16,7 +16,7 @@ The view only needs strides, so it works on any memory order. Data copied to
 ``(C, H, W, N)`` memory and seen as ``(N, C, H, W)`` (``xp.moveaxis``, no copy) gives
 windows whose rows are runs of ``OW * N`` contiguous cells, not ``OW``: the
 "batch_last" layout. Convolution's im2col (``_columns``, ``_out_columns``) copies the
-windows into columns in one of these layouts; conv.py's ``_column_layout`` says which.
+windows into columns in one of these layouts; im2col.py's ``_column_layout`` says which.
 """
 import itertools
 import math
