@@ -190,8 +190,9 @@ class Initializer:
 
 
 def _fill(arr, values):
-    """Write host or device ``values`` into the NDArray ``arr``, keeping its dtype."""
-    arr._data[...] = values.astype(arr._data.dtype)
+    """Write host or device ``values`` into the NDArray ``arr``, keeping its dtype (the
+    assignment converts as it copies: no converted temporary the size of ``arr``)."""
+    arr._data[...] = values
 
 
 @register

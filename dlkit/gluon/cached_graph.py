@@ -153,7 +153,6 @@ class CachedGraph:
         return executor
 
     def __call__(self, block, args):
-        from .hybrid_block import _regroup
         if len(args) == 1 and type(args[0]) is NDArray:   # the common call: one array
             data = list(args)
         else:
@@ -177,6 +176,9 @@ class CachedGraph:
             self._record(executor, arg_arrays, outputs, ctx, is_train)
         if self.out_format is None:
             return outputs[0] if len(outputs) == 1 else outputs
+        if type(self.out_format) is int and self.out_format == 0:
+            return outputs[0]                # one output, the common case
+        from .hybrid_block import _regroup   # (here: hybrid_block imports this module)
         return _regroup(outputs, self.out_format)[0]
 
     def _record(self, executor, arg_arrays, outputs, ctx, is_train):

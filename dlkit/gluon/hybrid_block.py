@@ -232,8 +232,8 @@ class HybridBlock(Block):
         return self._cached_graph.inputs, self._cached_graph.output
 
     def _call_cached_graph(self, *args):
-        from .cached_graph import trace
         if self._cached_graph is None:
+            from .cached_graph import trace
             self._cached_graph = trace(self, args)
         return self._cached_graph(self, args)
 
