@@ -1,5 +1,5 @@
-"""Checkers for the exercises of the training lessons (13 to 15): exported models,
-several devices and your own training loop.
+"""Checkers for the exercises of the training lessons (13 to 16): exported models,
+several devices, your own training loop and a training step without a framework.
 
 Same pattern as ``dlkit.exercises``: each checker calls the learner's function on a few
 small cases, compares with a reference computed here with NumPy or, for resuming, with
@@ -12,6 +12,7 @@ checker                        exercise                         lesson
 ``check_predict_with_module``  run exported files in a Module   13-hybridize
 ``check_parallel_step``        one data-parallel training step  14-several-devices
 ``check_checkpoint``           save and resume net and trainer  15-training-loop
+``check_hand_step``            one SGD step in plain NumPy      16-where-the-time-goes
 =============================  ===============================  ==================
 
 The checkers build their networks on CPU contexts (``cpu(0)``, ``cpu(1)`` ...), so they
@@ -30,14 +31,16 @@ from .gluon import Trainer, loss, nn
 from .lr_scheduler import FactorScheduler
 from .exercises import _as_numpy, _compare, _passed
 
-__all__ = ["check_predict_with_module", "check_parallel_step", "check_checkpoint"]
+__all__ = ["check_predict_with_module", "check_parallel_step", "check_checkpoint",
+           "check_hand_step"]
 
 
-def _mlp(in_units, hidden, outputs, seed, ctx):
-    """Dense(hidden, relu) -> Dense(outputs), initialized from a NumPy RandomState."""
+def _mlp(in_units, hidden, outputs, seed, ctx, activation="relu"):
+    """Dense(hidden, activation) -> Dense(outputs), initialized from a NumPy
+    RandomState."""
     net = nn.HybridSequential(prefix="check_")
     with net.name_scope():
-        net.add(nn.Dense(hidden, activation="relu", in_units=in_units),
+        net.add(nn.Dense(hidden, activation=activation, in_units=in_units),
                 nn.Dense(outputs, in_units=hidden))
     net.initialize(ctx=ctx)
     rng = np.random.RandomState(seed)
@@ -177,3 +180,45 @@ def check_checkpoint(save_checkpoint, load_checkpoint):
             _compare("check_checkpoint", f"{case}, {name} after resuming (did you save "
                      "and load the trainer's states too?)", got, expected)
     _passed("check_checkpoint", len(cases))
+
+
+# ---- lesson 16 ----
+def _gluon_sgd_step(net, X, labels, lr, wd):
+    """The step ``hand_step`` must reproduce, taken by Gluon."""
+    trainer = Trainer(net.collect_params(), "sgd", {"learning_rate": lr, "wd": wd})
+    with autograd.record():
+        value = loss.SoftmaxCrossEntropyLoss()(net(nd.array(X)), nd.array(labels))
+    value.backward()
+    trainer.step(X.shape[0])
+
+
+def check_hand_step(hand_step):
+    """``hand_step(weights, X, labels, lr, wd)``: one SGD step of a Dense(tanh) ->
+    Dense network with softmax cross-entropy, in NumPy only. ``weights`` is ``[W1, b1,
+    W2, b2]`` in MXNet's layout (each ``W`` is ``(out_units, in_units)``), ``labels``
+    holds class indices; return the four updated arrays as a list. Checked against the
+    same step taken by Gluon: ``autograd.record()``, ``SoftmaxCrossEntropyLoss``,
+    ``Trainer(..., 'sgd', {'learning_rate': lr, 'wd': wd})`` and
+    ``trainer.step(batch_size)``."""
+    cases = [(4, 5, 6, 3, 0.5, 0.0), (7, 3, 8, 4, 0.1, 0.01), (1, 4, 4, 2, 0.2, 0.1)]
+    names = ["W1", "b1", "W2", "b2"]
+    for rows, in_units, hidden, classes, lr, wd in cases:
+        case = (f"a {in_units}->{hidden}->{classes} network, a batch of {rows}, "
+                f"lr={lr}, wd={wd}")
+        net = _mlp(in_units, hidden, classes, seed=rows, ctx=cpu(), activation="tanh")
+        rng = np.random.RandomState(rows + 10)
+        X = rng.randn(rows, in_units).astype("float32")
+        labels = rng.randint(0, classes, rows)
+        weights = _numpy_weights(net)
+        got = hand_step([w.copy() for w in weights], X.copy(), labels.copy(), lr, wd)
+        if not isinstance(got, (list, tuple)) or len(got) != 4:
+            raise AssertionError(f"check_hand_step: for {case} your function returned "
+                                 f"{type(got).__name__}, expected a list of the four "
+                                 "updated arrays [W1, b1, W2, b2]")
+        _gluon_sgd_step(net, X, labels, lr, wd)
+        for name, value, expected in zip(names, got, _numpy_weights(net)):
+            _compare("check_hand_step", f"{case}, {name} (is the loss gradient "
+                     "(softmax - one_hot) / batch_size, and does wd decay every "
+                     "parameter, biases included?)", value, expected,
+                     rtol=1e-4, atol=1e-6)
+    _passed("check_hand_step", len(cases))

@@ -1,4 +1,5 @@
 """The training lessons' checkers accept right answers and reject wrong ones."""
+import numpy as np
 import pytest
 
 import dlkit as mx
@@ -109,3 +110,45 @@ def test_check_checkpoint_rejects_a_save_that_writes_nothing():
         net.kept = [param.data().copy() for param in net.collect_params().values()]
     with pytest.raises(AssertionError, match="wrote no file"):
         exercises_training.check_checkpoint(keep_in_memory, lambda *args: None)
+
+
+# ---- check_hand_step ----
+def _softmax_ce_grad(z, labels):
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    p[np.arange(len(labels)), labels] -= 1
+    return p / len(labels)
+
+
+def _hand_step(weights, X, labels, lr, wd, decay_biases=True, per_example=False):
+    W1, b1, W2, b2 = weights
+    h = np.tanh(X @ W1.T + b1)
+    g2 = _softmax_ce_grad(h @ W2.T + b2, labels)
+    if per_example:
+        g2 = g2 * len(labels)
+    g1 = (g2 @ W2) * (1 - h * h)
+    grads = [g1.T @ X, g1.sum(0), g2.T @ h, g2.sum(0)]
+    decays = [wd, wd if decay_biases else 0.0] * 2
+    return [w - lr * (g + d * w) for w, g, d in zip(weights, grads, decays)]
+
+
+def test_check_hand_step_accepts_the_numpy_step(capsys):
+    exercises_training.check_hand_step(_hand_step)
+    assert "all 3 cases pass" in capsys.readouterr().out
+
+
+def test_check_hand_step_rejects_a_step_that_does_not_decay_the_biases():
+    with pytest.raises(AssertionError, match="b1 .*biases included"):
+        exercises_training.check_hand_step(
+            lambda *args: _hand_step(*args, decay_biases=False))
+
+
+def test_check_hand_step_rejects_a_gradient_not_divided_by_the_batch_size():
+    with pytest.raises(AssertionError, match="batch_size"):
+        exercises_training.check_hand_step(
+            lambda *args: _hand_step(*args, per_example=True))
+
+
+def test_check_hand_step_rejects_a_result_that_is_not_the_four_arrays():
+    with pytest.raises(AssertionError, match=r"expected a list of the four"):
+        exercises_training.check_hand_step(lambda *args: _hand_step(*args)[:2])
