@@ -29,7 +29,6 @@ import numpy as np
 import dlkit as mx
 from dlkit import autograd, gluon, nd
 from dlkit.gluon import nn
-from dlkit.tape import _topological_order
 
 mx.random.seed(0)
 np.random.seed(0)
@@ -110,7 +109,11 @@ trainer = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.1})
 
 with autograd.record():
     loss = loss_fn(net(X), y)
-nodes = _topological_order([loss._entry])   # what backward will walk, in order
+
+# dlkit's internals: the nodes backward will walk, in order
+from dlkit.tape import _topological_order
+
+nodes = _topological_order([loss._entry])
 print(len(nodes), "nodes:", [node.op.name for node in nodes])
 """),
 md("""
