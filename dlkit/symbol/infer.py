@@ -130,33 +130,42 @@ def _visit(node, values, ask_op, merge, is_elementwise, what, duplicates):
     out_values = [values.get((id(node), i)) for i in range(out_count)]
     if is_elementwise(node.op) and out_values[0] is not None:
         in_values = [v if v is not None else out_values[0] for v in in_values]
-    where = f"infer_{what} error in node {node.name} ({node.op.name})"
     try:
         new_in, new_out = ask_op(node.op, list(in_values), node.params, out_values)
     except MXNetError as error:
-        raise MXNetError(f"{where}: {error}{duplicates}") from None
+        raise MXNetError(f"{_where(node, what)}: {error}{duplicates}") from None
     except (TypeError, ValueError, IndexError):
         if all(v is not None for v in in_values):
             raise
         return False  # an op that cannot work from partial knowledge waits for more
     changed = False
-    names = node.input_names()
     for position, (src, index) in enumerate(node.inputs):
-        label = f"input {names[position] if position < len(names) else position}"
-        changed |= _update(values, (id(src), index), new_in[position], merge, where,
-                           label, duplicates)
+        changed |= _update(values, (id(src), index), new_in[position], merge, node,
+                           what, ("input", position), duplicates)
     for index in range(min(out_count, len(new_out))):
-        changed |= _update(values, (id(node), index), new_out[index], merge, where,
-                           f"output {index}", duplicates)
+        changed |= _update(values, (id(node), index), new_out[index], merge, node,
+                           what, ("output", index), duplicates)
     return changed
 
 
-def _update(values, key, new, merge, where, label, duplicates):
+def _where(node, what):
+    return f"infer_{what} error in node {node.name} ({node.op.name})"
+
+
+def _update(values, key, new, merge, node, what, slot, duplicates):
+    """Merge ``new`` into ``values[key]``; True if that changed it. ``node``, ``what``
+    and ``slot`` (``("input", position)`` or ``("output", index)``) only name the
+    entry in the error, which is why the message is built only when one is raised:
+    a bind visits every node a few times, and formatting costs more than merging."""
     old = values.get(key)
     try:
         merged = merge(old, new)
     except ValueError:
-        raise MXNetError(f"{where}: {label} expected {new}, "
+        kind, position = slot
+        if kind == "input":
+            names = node.input_names()
+            position = names[position] if position < len(names) else position
+        raise MXNetError(f"{_where(node, what)}: {kind} {position} expected {new}, "
                          f"got {old}{duplicates}") from None
     if merged != old:
         values[key] = merged
