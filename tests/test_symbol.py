@@ -344,3 +344,22 @@ def test_seed_000_module_symbol():
     out2 = data * 2
     assert out2.list_arguments() == ['data']
     assert out2.list_outputs()[0].startswith('_mulscalar')
+
+
+def test_inference_conflict_error_names_the_node_and_the_input():
+    """The text of a merge conflict is built only when it is raised (infer._update)."""
+    from dlkit.symbol.infer import _merge_shapes, _update
+    fc = mx.sym.FullyConnected(mx.sym.var("data"), num_hidden=3, name="fc")
+    node = fc._outputs[0][0]
+    values = {("weight", 0): (3, 4)}
+    assert not _update(values, ("weight", 0), (3, None), _merge_shapes, node, "shape",
+                       ("input", 1), "")
+    assert _update(values, ("out", 0), (2, 3), _merge_shapes, node, "shape",
+                   ("output", 0), "") and values[("out", 0)] == (2, 3)
+    with pytest.raises(MXNetError, match=r"infer_shape error in node fc "
+                       r"\(FullyConnected\): input weight expected \(3, 5\), got \(3, 4\)"):
+        _update(values, ("weight", 0), (3, 5), _merge_shapes, node, "shape",
+                ("input", 1), "")
+    with pytest.raises(MXNetError, match=r"output 0 expected \(2, 4\), got \(2, 3\)"):
+        _update(values, ("out", 0), (2, 4), _merge_shapes, node, "shape",
+                ("output", 0), "")
