@@ -315,8 +315,8 @@ md("""
 What a framework saves you is visible too. `FullyConnected` writes its weight gradient
 straight into `net[0].weight.grad()` (MXNet's `grad_req='write'`), so no copy of a
 256 × 784 array is made per step. `Trainer.step` folds `1 / batch_size` into the
-learning rate when that is exact (a power of two, as 1/128 is), one pass over each
-weight instead of two.
+learning rate when that is exact (a power of two, as 1/128 is): one multiplication
+over each gradient instead of two.
 
 ## hybridize: one node instead of five
 
