@@ -152,9 +152,9 @@ def _write_targets(order, entries):
 def propagate(heads, head_grads, retain_graph, into_grads=False):
     """Propagate gradients from heads; return {id(leaf): (leaf, gradient array)}.
 
-    ``into_grads``: ops that can may write leaf gradients straight into the leaves'
-    ``.grad`` arrays (``autograd.backward`` asks for it; ``autograd.grad``, which must
-    not touch ``.grad``, does not). The caller sets the training mode."""
+    ``into_grads``: ops with ``writes_grads_into`` may write a leaf's gradient straight
+    into its ``.grad`` array (``autograd.backward`` asks for it; ``autograd.grad``,
+    which must not touch ``.grad``, does not). The caller sets the training mode."""
     if not isinstance(heads, (list, tuple)):       # one NDArray
         heads = [heads]
     if not isinstance(head_grads, (list, tuple)):  # None or one NDArray
