@@ -54,12 +54,13 @@ class TapeNode:
 
     def run_backward(self, xp, out_grads, grad_into=None):
         """The op's backward: one gradient per input. ``grad_into`` (for ops that
-        write gradients into place) holds, per input, an array to write it into."""
+        write gradients into place) holds, per input, an array to write it into.
+
+        ``_backward_node`` calls ``op.backward`` itself for the commonest ops, those
+        that take none of the extra keywords below."""
         if self.freed:
             self._raise_freed()
         op = self.op
-        if not (op.train_aware or op.skips_unneeded_grads or grad_into):
-            return op.backward(xp, self.inputs, self.outputs, out_grads, **self.attrs)
         extra = {}
         if op.train_aware:
             extra["is_train"] = self.is_train
@@ -211,11 +212,15 @@ def _backward_node(node, leaves, leaf_grads, targets):
         for i in range(visible):
             if out_grads[i] is None:
                 out_grads[i] = xp.zeros_like(node.outputs[i])
-    grad_into = None
-    if targets and node.op.writes_grads_into:
-        grad_into = tuple(None if parent is None or parent[0] is not None
-                          else targets.get(id(parent[1])) for parent in node.parents)
-    in_grads = node.run_backward(xp, out_grads, grad_into)
+    op = node.op
+    if op.plain_backward:    # most ops: no extra keywords, so call backward directly
+        in_grads = op.backward(xp, node.inputs, node.outputs, out_grads, **node.attrs)
+    else:
+        grad_into = None
+        if targets and op.writes_grads_into:
+            grad_into = tuple(None if parent is None or parent[0] is not None
+                              else targets.get(id(parent[1])) for parent in node.parents)
+        in_grads = node.run_backward(xp, out_grads, grad_into)
     for parent, in_grad in zip(node.parents, in_grads):
         if parent is None or in_grad is None:
             continue

@@ -108,6 +108,14 @@ class Op:
     skips_unneeded_grads = False
     writes_grads_into = False
     examples = ()
+    # True when backward takes none of the keywords above (is_train, needs_grad,
+    # grad_into): the tape then calls it directly. Set for each subclass.
+    plain_backward = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.plain_backward = not (cls.train_aware or cls.skips_unneeded_grads or
+                                  cls.writes_grads_into)
 
     # filled by register_op from the forward signature
     input_names = ()
