@@ -10,7 +10,9 @@ uses the Python of the MXNet 1.9.1 virtual environment (``--mxnet-python``, by d
 warms up, then the repeats alternate between frameworks (the order rotates each round),
 so a slow drift of the machine hits every framework alike. The first table shows
 medians and the dlkit/MXNet, dlkit/PyTorch and dlkit/NumPy ratios (above 1: dlkit is
-slower, or uses more memory; for GFLOP/s higher is better); a workload that fails in a
+slower, or uses more memory; for GFLOP/s higher is better); MXNet runs twice, with its
+defaults (``mxnet``) and with OpenMP on every core (``mxnet-omp``), and
+``dlkit/mxnet-best`` compares with the faster of the two. A workload that fails in a
 framework shows ``error`` with the message below the table. The second table is the
 same for the best repeat of each cell, the figure least disturbed by other load on a
 shared machine. A third table gives each MLP step's share of the NumPy GEMM limit
@@ -37,7 +39,11 @@ sys.path.insert(0, str(HERE))
 from workloads import WORKLOADS  # noqa: E402
 
 DEFAULT_MXNET_PYTHON = "/tmp/mxref/bin/python"
-FRAMEWORK_ORDER = ["dlkit", "mxnet", "torch", "numpy"]
+FRAMEWORK_ORDER = ["dlkit", "mxnet", "mxnet-omp", "torch", "numpy"]
+# The two MXNet configurations: its defaults, and OpenMP on every core, which is
+# faster for convolutions on a small machine. "MXNet's best" is the faster of the two,
+# cell by cell; the dlkit/mxnet-best ratio compares with it.
+MXNET_CONFIGURATIONS = ("mxnet", "mxnet-omp")
 
 
 class Framework:
@@ -127,9 +133,11 @@ def make_frameworks(args):
         mxnet_python = DEFAULT_MXNET_PYTHON
     if mxnet_python is None:
         mxnet_python = sys.executable
+    omp_env = dict(base_env, OMP_NUM_THREADS=str(os.cpu_count()))
     return {
         "dlkit": Framework("dlkit", sys.executable, "dlkit", "mx", dlkit_env),
         "mxnet": Framework("mxnet", mxnet_python, "mxnet", "mx", base_env),
+        "mxnet-omp": Framework("mxnet-omp", mxnet_python, "mxnet", "mx", omp_env),
         "torch": Framework("torch", sys.executable, "torch", "torch", base_env),
         "numpy": Framework("numpy", sys.executable, "numpy", "numpy", base_env),
     }
@@ -259,11 +267,24 @@ def _ratio(cells, numerator, denominator, statistic):
     return f"{top / bottom:.2f}x"
 
 
+def best_mxnet(cells, statistic, rate):
+    """The faster MXNet configuration's figure for this cell (the higher one for a
+    rate such as GFLOP/s, the lower one otherwise), or None if neither ran."""
+    figures = [cells[name][statistic] for name in MXNET_CONFIGURATIONS
+               if cells.get(name, {}).get(statistic) is not None]
+    if not figures:
+        return None
+    return max(figures) if rate else min(figures)
+
+
+RATIO_COLUMNS = ("mxnet", "mxnet-best", "torch", "numpy")
+
+
 def format_table(results, framework_names, statistic="median"):
     """A Markdown table of one statistic of the repeats ("median" or "best"), the
     ratios, and the error messages as footnotes."""
-    header = ["workload", "unit", *framework_names, "dlkit/mxnet", "dlkit/torch",
-              "dlkit/numpy"]
+    header = ["workload", "unit", *framework_names,
+              *(f"dlkit/{other}" for other in RATIO_COLUMNS)]
     rows = [header, ["---"] * len(header)]
     notes = []
     for name, result in results.items():
@@ -278,8 +299,11 @@ def format_table(results, framework_names, statistic="median"):
                 row.append(f"error [{len(notes)}]")
             else:
                 row.append(_format_number(cell[statistic]))
-        for other in ("mxnet", "torch", "numpy"):
-            row.append(_ratio(result["frameworks"], "dlkit", other, statistic))
+        cells = dict(result["frameworks"])
+        cells["mxnet-best"] = {statistic: best_mxnet(cells, statistic,
+                                                     result.get("rate", False))}
+        for other in RATIO_COLUMNS:
+            row.append(_ratio(cells, "dlkit", other, statistic))
         rows.append(row)
     lines = ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines + [""] + notes)
@@ -350,9 +374,14 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     by_name = make_frameworks(args)
-    wanted = args.frameworks.split(",") if args.frameworks else FRAMEWORK_ORDER
+    wanted = args.frameworks.split(",") if args.frameworks else list(FRAMEWORK_ORDER)
+    if args.threads is not None and not args.frameworks:
+        wanted.remove("mxnet-omp")   # --threads already sets OMP_NUM_THREADS for all
     frameworks = []
     for name in wanted:
+        if name not in by_name:
+            parser.error(f"unknown framework {name!r}; choose from "
+                         + ",".join(FRAMEWORK_ORDER))
         if by_name[name].available():
             frameworks.append(by_name[name])
         else:
@@ -371,7 +400,8 @@ def main(argv=None):
             print(f"{workload.name}: {workload.description} ...", flush=True)
             cells = measure_workload(workload, frameworks, args.repeats, args.timeout)
             results[workload.name] = {"description": workload.description,
-                                      "unit": workload.unit, "frameworks": cells}
+                                      "unit": workload.unit, "rate": workload.rate,
+                                      "frameworks": cells}
     finally:
         for framework in frameworks:
             framework.stop()

@@ -349,10 +349,12 @@ MXNet 1.9.1 one imperative `a + b` costs well over ten microseconds (the benchma
 
 The benchmark suite runs these workloads and more (LeNet, `Module.fit`, the autograd
 chain, import time, peak memory) for dlkit, MXNet 1.9.1 and PyTorch in one run,
-alternating them, and prints medians, best repeats and ratios:
+alternating them, and prints medians, best repeats and ratios. MXNet runs twice, with
+its defaults and with OpenMP on every core, since which of the two is faster depends
+on the workload; `dlkit/mxnet-best` compares with the faster one:
 
 ```bash
-python3 benchmarks/run.py                              # everything, about 5 minutes
+python3 benchmarks/run.py                              # everything, about 7 minutes
 python3 benchmarks/run.py -w mlp_gluon,add_small -f dlkit,numpy
 ```
 
