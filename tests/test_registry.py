@@ -141,3 +141,24 @@ def test_gradients_written_into_place_equal_returned_ones(op, index, example):
         else:   # an op may decline a destination: then it returns a new array
             np.testing.assert_allclose(got, expected, rtol=1e-6)
     assert any(got is target for got, target in zip(written, targets))
+
+
+@pytest.mark.parametrize("op", list_ops(), ids=lambda op: op.name)
+def test_plain_backward_only_for_ops_without_backward_keywords(op):
+    # the tape calls a plain op's backward directly, with the attributes alone; every
+    # op that wants is_train, needs_grad or grad_into must go through run_backward
+    wants_keywords = op.train_aware or op.skips_unneeded_grads or op.writes_grads_into
+    assert op.plain_backward is not wants_keywords
+
+
+def test_custom_op_subclass_gets_plain_backward_from_its_flags():
+    from dlkit.ops.registry import Op
+
+    class TrainAware(Op):
+        train_aware = True
+
+    class Plain(Op):
+        pass
+
+    assert TrainAware.plain_backward is False
+    assert Plain.plain_backward is True
