@@ -61,8 +61,11 @@ class Framework:
         """True when ``import module`` works with this framework's Python."""
         if self.python is None:
             return False
-        check = subprocess.run([self.python, "-c", f"import {self.module}"],
-                               env=self.env, capture_output=True)
+        try:
+            check = subprocess.run([self.python, "-c", f"import {self.module}"],
+                                   env=self.env, capture_output=True)
+        except OSError:          # no such Python (a wrong --mxnet-python)
+            return False
         return check.returncode == 0
 
     def version(self):
