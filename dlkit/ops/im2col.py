@@ -48,9 +48,10 @@ def _column_layout(channels, filters, groups, geometry, col2im):
       ``(C, *spatial, N)`` memory so that im2col copies runs of ``OW * N`` cells, and
       col2im adds runs as long: LeNet's 20 -> 50 channel layer (12x12 -> 8x8) copies
       its 2 M-entry columns in 0.2 ms instead of 1.3 ms. The price is a transpose of
-      the output and of its gradient between ``(F, *out, N)`` and ``(N, F, *out)``:
-      0.2 ms each there, but 0.7 ms in LeNet's first layer (25 rows for 20 filters),
-      which gains far less from the copy.
+      the output (computed as ``(*out, N, F)``) and of its gradient (needed as
+      ``(F, *out, N)``) to and from MXNet's ``(N, F, *out)``: 0.2 ms each there, but
+      0.7 ms in LeNet's first layer (25 rows for 20 filters), which gains far less
+      from the copy.
     - "flat" instead of "strided" when a col2im follows and the stride is 1: it adds
       whole spans of cells, more than paying for the junk columns the GEMMs then also
       multiply (16% more work for a 28x28 -> 24x24 layer).
