@@ -82,3 +82,36 @@ def test_a_node_name_is_accepted_and_ignored():
     with pytest.raises(MXNetError, match="FullyConnected"):
         mx.nd.FullyConnected(x, mx.nd.ones((4, 2)), num_hidden=4, no_bias=True,
                              name="fwd")
+
+
+@pytest.mark.parametrize("args", [(0,), (-2,), (2, 2), (0.5, -3, 0.5)])
+def test_arange_of_an_empty_range_raises_as_mxnet_does(args):
+    # MXNet 1.9.1: MXNetError "Invalid range" for each of these
+    with pytest.raises(MXNetError, match="_arange: invalid range"):
+        mx.nd.arange(*args)
+
+
+def test_arange_values_dtype_repeat_and_context():
+    np.testing.assert_array_equal(mx.nd.arange(3).asnumpy(), [0, 1, 2])
+    got = mx.nd.arange(1, 2, 0.25, repeat=2, dtype="int32", ctx=mx.cpu())
+    assert got.dtype == np.int32 and got.context == mx.cpu()
+    np.testing.assert_array_equal(got.asnumpy(), [1, 1, 1, 1, 1, 1, 1, 1])
+    np.testing.assert_allclose(mx.nd.arange(0.1, 0.45, 0.1).asnumpy(),
+                               np.float32([0.1, 0.2, 0.3, 0.4]))
+
+
+@pytest.mark.parametrize("make, value", [(mx.nd.zeros_like, 0.0), (mx.nd.ones_like, 1.0)])
+def test_zeros_like_and_ones_like_are_recorded_with_zero_gradient(make, value):
+    # MXNet records them: backward from their result gives a zero gradient (values
+    # printed by MXNet 1.9.1: y = [v, v], x.grad = [0, 0]; (zeros_like(x) + x) -> 1)
+    x = mx.nd.array([3.0, 4.0])
+    x.attach_grad()
+    with mx.autograd.record():
+        y = make(x)
+    y.backward()
+    np.testing.assert_array_equal(y.asnumpy(), [value, value])
+    np.testing.assert_array_equal(x.grad.asnumpy(), [0.0, 0.0])
+    with mx.autograd.record():
+        z = make(x) + x
+    z.backward()
+    np.testing.assert_array_equal(x.grad.asnumpy(), [1.0, 1.0])

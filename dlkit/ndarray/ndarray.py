@@ -560,24 +560,28 @@ def full(shape, val, ctx=None, dtype=mx_real_t, out=None):
 
 def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None,
            dtype=mx_real_t):
-    """Evenly spaced values in ``[start, stop)``; each repeated ``repeat`` times."""
-    ctx = _ctx(ctx)
-    if stop is None:
-        start, stop = 0, start
-    values = np.arange(start, stop, step, dtype=np.float64).astype(dtype_np(dtype))
-    if repeat != 1:
-        values = np.repeat(values, repeat)
-    return NDArray(_move(values, ctx), ctx)
+    """Evenly spaced values in ``[start, stop)``; each repeated ``repeat`` times.
+
+    The registry's ``_arange`` op computes them; like MXNet it raises for a range that
+    holds no values (``arange(0)``, ``arange(2, 2)``, ``arange(0, -3)``).
+    """
+    return invoke("_arange", [], {"start": start, "stop": stop, "step": step,
+                                  "repeat": repeat, "infer_range": bool(infer_range),
+                                  "ctx": _ctx(ctx), "dtype": dtype})
 
 
 def zeros_like(data, **kwargs):
-    """Zeros with the shape, dtype and context of ``data``."""
-    return NDArray(data._ctx.xp.zeros_like(data._data), data._ctx)
+    """Zeros with the shape, dtype and context of ``data``.
+
+    Recorded under ``autograd.record()`` like any op (its gradient is zero), so a
+    result built from it can be differentiated, as in MXNet."""
+    return invoke("zeros_like", [data], kwargs)
 
 
 def ones_like(data, **kwargs):
-    """Ones with the shape, dtype and context of ``data``."""
-    return NDArray(data._ctx.xp.ones_like(data._data), data._ctx)
+    """Ones with the shape, dtype and context of ``data`` (recorded like
+    ``zeros_like``)."""
+    return invoke("ones_like", [data], kwargs)
 
 
 def waitall():
