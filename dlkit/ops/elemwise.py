@@ -356,13 +356,22 @@ class Cast(Op):
 # --------------------------------------------------------------------------------------
 @register_op
 class Clip(Op):
-    """Limit values to ``[a_min, a_max]``; the gradient passes only inside the range."""
+    """Limit values to ``[a_min, a_max]``; the gradient passes only inside the range.
+
+    MXNet quirk kept: with ``a_min > a_max`` MXNet tests ``a_max`` first
+    (``x > a_max ? a_max : x < a_min ? a_min : x``), so values below both become
+    ``a_min``; NumPy's ``clip`` would give ``a_max`` everywhere.
+    """
     name = "clip"
     infer_shape, infer_type = same_shape, same_dtype
     examples = [Example(shapes=[(3, 4)], attrs={"a_min": -0.5, "a_max": 0.5})]
 
     def forward(self, xp, data, *, a_min: Float, a_max: Float):
-        return _keep_dtype(xp.clip(data, a_min, a_max), data)
+        if a_min > a_max:
+            clipped = xp.where(data > a_max, a_max, xp.where(data < a_min, a_min, data))
+        else:
+            clipped = xp.clip(data, a_min, a_max)
+        return _keep_dtype(clipped, data)
 
     def backward(self, xp, inputs, outputs, out_grads, *, a_min, a_max):
         data = inputs[0]

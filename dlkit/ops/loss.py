@@ -233,7 +233,8 @@ class MakeLoss(Op):
     """Mark ``data`` as a loss: forward is the identity, backward returns ``grad_scale``
     for every element whatever the head gradient, divided by the batch size
     (``normalization='batch'``) or by the number of elements above ``valid_thresh``
-    (``'valid'``, at least 1).
+    (``'valid'``, at least 1). MXNet quirk kept: the "batch size" is the product of
+    every axis but the last, so ``(2, 3, 2)`` data divides by 6 and a vector by 1.
 
     So ``MakeLoss(my_loss)`` ends a Symbol graph whose ``backward()`` minimizes the sum
     of ``my_loss``.
@@ -256,7 +257,9 @@ class MakeLoss(Op):
         data = inputs[0]
         norm = 1
         if normalization == "batch":
-            norm = data.shape[0]
+            # MXNet's "batch size" here is every axis but the last: N for (N, C), but
+            # N * T for (N, T, C) and 1 for a vector (a quirk kept)
+            norm = max(data.size // data.shape[-1], 1) if data.ndim else 1
         elif normalization == "valid":
             norm = max(int((data > valid_thresh).sum()), 1)
         return [xp.full(data.shape, grad_scale / norm, dtype=data.dtype)]

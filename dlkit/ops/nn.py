@@ -95,20 +95,23 @@ class LeakyReLU(Op):
     leaky ``x`` or ``slope * x``; elu ``x`` or ``slope * (e^x - 1)``; selu
     ``lambda * elu_alpha(x)`` with the self-normalizing constants; gelu ``x * Phi(x)``
     (the exact, erf-based form, as MXNet 1.9.1); prelu ``x`` or ``gamma[c] * x`` with a
-    learned slope per channel (axis 1), the extra input ``gamma`` of shape ``(C,)`` (or
-    ``(1,)``); rrelu a random slope in ``[lower_bound, upper_bound]`` per element while
+    learned slope per channel (axis 1; for 1-D data, per element), the extra input
+    ``gamma`` of shape ``(C,)`` (or ``(1,)``); rrelu a random slope in ``[lower_bound, upper_bound]`` per element while
     training and their mean in prediction. rrelu also returns its slopes as a second
     output (MXNet's mask, zeros in prediction).
 
     Differs from MXNet: the gradients are the true derivatives. MXNet 1.9.1 computes
-    selu's as ``lambda * (y + alpha)`` for x < 0 (instead of ``y + lambda * alpha``) and
-    rrelu's in prediction is not a derivative; its rrelu fails in training on CPU.
+    selu's as ``lambda * (y + alpha)`` for x < 0 (instead of ``y + lambda * alpha``),
+    picks leaky's and elu's branch from the sign of the output (with a negative
+    ``slope`` every gradient is then 1), and rrelu's in prediction is not a
+    derivative; its rrelu fails in training on CPU.
     """
     name = "LeakyReLU"
     train_aware = True
     examples = [Example(shapes=[(2, 3)], attrs={"act_type": kind, "slope": 0.3})
                 for kind in ("leaky", "elu", "selu", "gelu")]
     examples += [Example(shapes=[(2, 3, 2), (3,)], attrs={"act_type": "prelu"}),
+                 Example(shapes=[(4,), (4,)], attrs={"act_type": "prelu"}),
                  Example(shapes=[(2, 3)], attrs={"act_type": "rrelu"}),
                  Example(shapes=[(2, 3)], attrs={"act_type": "rrelu"}, is_train=True)]
 
@@ -126,11 +129,11 @@ class LeakyReLU(Op):
         count = 2 if act_type == "rrelu" else 1
         if act_type != "prelu" or data is None:
             return list(in_shapes), [data] * count
-        if len(data) < 2:
-            raise shape_error(self, f"prelu needs data with a channel axis 1, got "
+        if len(data) < 1:
+            raise shape_error(self, f"prelu needs data with at least one axis, got "
                                     f"shape {tuple(data)}")
-        in_shapes = _vector_shapes(self, data, 1, in_shapes, {1: "gamma"},
-                                   allow_one=True)
+        in_shapes = _vector_shapes(self, data, _prelu_axis(len(data)), in_shapes,
+                                   {1: "gamma"}, allow_one=True)
         return in_shapes, [data]
 
     def forward(self, xp, data, gamma=None, *,
@@ -152,7 +155,7 @@ class LeakyReLU(Op):
             if gamma is None:
                 raise MXNetError("operator LeakyReLU: act_type='prelu' needs the input "
                                  "gamma (one slope per channel)")
-            slopes = gamma.reshape(_channel_view(data.ndim, 1))
+            slopes = gamma.reshape(_channel_view(data.ndim, _prelu_axis(data.ndim)))
             return xp.where(positive, data, slopes * data)
         if is_train:
             slopes = generator(xp).uniform(lower_bound, upper_bound, data.shape)
@@ -180,15 +183,22 @@ class LeakyReLU(Op):
             return [out_grad * (cdf + x * pdf)]
         if act_type == "prelu":
             gamma = inputs[1]
-            slopes = gamma.reshape(_channel_view(x.ndim, 1))
+            channel = _prelu_axis(x.ndim)
+            slopes = gamma.reshape(_channel_view(x.ndim, channel))
             data_grad = out_grad * xp.where(positive, 1, slopes)
-            other_axes = tuple(axis for axis in range(x.ndim) if axis != 1)
+            other_axes = tuple(axis for axis in range(x.ndim) if axis != channel)
             gamma_grad = (out_grad * xp.where(positive, 0, x)).sum(axis=other_axes)
             if gamma.size == 1:                  # one slope shared by every channel
                 gamma_grad = gamma_grad.sum(keepdims=True)
             return [data_grad, gamma_grad]
         slopes = outputs[1] if is_train else (lower_bound + upper_bound) / 2
         return [out_grad * xp.where(positive, 1, slopes).astype(x.dtype)]
+
+
+def _prelu_axis(ndim):
+    """prelu's channel axis: 1, or 0 for 1-D data (MXNet then pairs one slope with
+    each element)."""
+    return 1 if ndim >= 2 else 0
 
 
 # --------------------------------------------------------------------------------------

@@ -24,7 +24,8 @@ class Pooling(Op):
     are ignored). Averages count padding cells unless ``count_include_pad=False``
     (cells beyond the padding, from 'full', are never counted). Max pooling sends the
     gradient to the first maximum of each window, as MXNet does. Lp pooling computes
-    ``(sum x ** p) ** (1 / p)``. Differs from MXNet: 'same' convention not supported.
+    ``(sum x ** p) ** (1 / p)``, the real root for odd ``p`` (``p = 3`` keeps a negative
+    sum's sign, as MXNet does). Differs from MXNet: 'same' convention not supported.
     """
     name = "Pooling"
     examples = [
@@ -38,7 +39,9 @@ class Pooling(Op):
         Example(shapes=[(2, 3, 7)], attrs={"kernel": (3,), "pool_type": "sum"}),
         Example(shapes=[(1, 2, 3, 3)], attrs={"pool_type": "max", "global_pool": True}),
         Example(shapes=[(1, 2, 4, 4)], attrs={"kernel": (2, 2), "pool_type": "lp",
-                                              "p_value": 2}, low=0.5, high=1.0)]
+                                              "p_value": 2}, low=0.5, high=1.0),
+        Example(shapes=[(1, 1, 3, 3)], attrs={"kernel": (2, 2), "pool_type": "lp",
+                                              "p_value": 3}, low=-1.0, high=-0.5)]
 
     def infer_shape(self, in_shapes, *, kernel, pool_type, global_pool, cudnn_off,
                     pooling_convention, stride, pad, p_value, count_include_pad,
@@ -90,7 +93,7 @@ class Pooling(Op):
         if pool_type == "avg":
             out /= _avg_divisor(xp, data, geometry, out_spatial, count_include_pad)
         elif pool_type == "lp":
-            out **= 1.0 / p_value
+            out = _lp_root(xp, out, p_value)
         return out
 
     def backward(self, xp, inputs, outputs, out_grads, *, kernel, pool_type,
@@ -120,11 +123,14 @@ class Pooling(Op):
                     (out_grad / divisor)[spread], window_shape
                 )
             else:
-                # d (sum x^p)^(1/p) / dx = (x / y) ** (p - 1)
+                # d (sum x^p)^(1/p) / dx = (x / y) ** (p - 1); MXNet sends nothing
+                # through a window whose result y is 0 (instead of dividing by it)
                 canvas = _pad(xp, data, pad, after, 0)
                 windows = _windows(xp, canvas, kernel, stride, (1,) * ndim, out_spatial)
-                window_grads = (out_grad[spread]
-                                * (windows / out[spread]) ** (p_value - 1))
+                zero = out == 0
+                safe_out = xp.where(zero, 1, out)
+                window_grads = (xp.where(zero, 0, out_grad)[spread]
+                                * (windows / safe_out[spread]) ** (p_value - 1))
             _add_windows(grad_canvas, window_grads, stride, (1,) * ndim)
         return [_crop(grad_canvas, pad, data.shape[2:])]
 
@@ -149,6 +155,17 @@ def _max_pool_grad(xp, canvas, out, out_grad, grad_canvas, kernel, stride):
             xp.multiply(hit, out_grad, out=target)
         else:
             target += hit * out_grad
+
+
+def _lp_root(xp, total, p_value):
+    """``total ** (1 / p)``, the last step of Lp pooling. MXNet takes the real root
+    of an odd power, sign included (p = 3: ``cbrt(-8) = -2``); NumPy's power would
+    give NaN for a negative sum."""
+    if p_value == 1:
+        return total
+    if p_value % 2:
+        return xp.sign(total) * xp.abs(total) ** (1.0 / p_value)
+    return total ** (1.0 / p_value)
 
 
 def _pool_geometry(op, data, kernel, stride, pad, global_pool, convention):

@@ -124,4 +124,11 @@ golden.op_case("pool_lp1", "Pooling", {"data": uniform(1, 2, 4, 4)},
                {"pool_type": "lp", "p_value": 1, "kernel": (2, 2), "stride": (2, 2)})
 golden.op_case("pool_lp2", "Pooling", {"data": uniform(1, 2, 4, 4)},
                {"pool_type": "lp", "p_value": 2, "kernel": (3, 3)})
+# p = 3: the real cube root keeps a negative sum's sign; the second window sums to
+# exactly 0 and MXNet sends no gradient through it
+golden.op_case("pool_lp3", "Pooling",
+               {"data": np.array([[[[1.0, -2.0, 0.5], [-1.0, -0.5, 2.0]]]], np.float32)},
+               {"pool_type": "lp", "p_value": 3, "kernel": (2, 2), "stride": (1, 1)})
+golden.op_case("pool_lp3_random", "Pooling", {"data": uniform(1, 2, 4, 4)},
+               {"pool_type": "lp", "p_value": 3, "kernel": (2, 2), "stride": (2, 2)})
 golden.save()

@@ -63,4 +63,8 @@ golden.op_case("add_n", "add_n", {"a": uniform((2, 3)), "b": uniform((2, 3)),
                                   "c": uniform((2, 3))}, positional=True)
 golden.op_case("ElementWiseSum", "ElementWiseSum", {"a": uniform((2, 3)), "b": uniform((2, 3))},
                positional=True)
+# a_min > a_max: MXNet tests a_max first, so values below both become a_min
+golden.op_case("clip_inverted", "clip",
+               {"data": np.array([-1.0, 0.5, 2.0, 0.0, 1.5], np.float32)},
+               {"a_min": 1.5, "a_max": 0.0})
 golden.save()

@@ -90,4 +90,9 @@ golden.op_case("smooth_l1", "smooth_l1", {"data": kinks}, {"scalar": 2.0})
 golden.op_case("smooth_l1_default", "smooth_l1", {"data": uniform((2, 3))})
 golden.op_case("smooth_l1_sigma_half", "smooth_l1", {"data": uniform((2, 3), -6, 6)},
                {"scalar": 0.5})
+# normalization='batch' divides by every axis but the last (2 * 3 here; 1 for a vector)
+golden.op_case("MakeLoss_batch_3d", "MakeLoss", {"data": uniform((2, 3, 2))},
+               {"normalization": "batch"})
+golden.op_case("MakeLoss_batch_1d", "MakeLoss", {"data": uniform((4,))},
+               {"normalization": "batch"})
 golden.save()

@@ -137,4 +137,11 @@ golden.op_case("SoftmaxActivation_3d", "SoftmaxActivation",
                {"data": uniform((2, 3, 2), -3, 3)}, grad_inputs=[])
 golden.op_case("SoftmaxActivation_channel", "SoftmaxActivation",
                {"data": uniform((2, 3, 2), -3, 3)}, {"mode": "channel"})
+# 1-D data: one slope per element (or one shared slope)
+golden.op_case("LeakyReLU_prelu_1d", "LeakyReLU",
+               {"data": uniform((4,), -2, 2), "gamma": uniform((4,), 0.1, 0.5)},
+               {"act_type": "prelu"})
+golden.op_case("LeakyReLU_prelu_1d_shared", "LeakyReLU",
+               {"data": uniform((4,), -2, 2), "gamma": uniform((1,), 0.1, 0.5)},
+               {"act_type": "prelu"})
 golden.save()
