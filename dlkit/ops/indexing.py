@@ -172,6 +172,8 @@ class OneHot(Op):
                         grad=False, reason="indices are not differentiable")]
 
     def infer_shape(self, in_shapes, *, depth, on_value, off_value, dtype):
+        if depth < 0:
+            raise shape_error(self, f"depth={depth} must be a non-negative integer")
         indices = in_shapes[0]
         if indices is None:
             return _unknown(self, in_shapes)

@@ -129,6 +129,9 @@ def _split_dim(op, dim, parts):
     if len(parts) != 2:
         raise shape_error(op, "-4 must be followed by the two dims to split into")
     first, second = parts
+    if first == -1 and second == -1:
+        raise shape_error(op, f"-4 cannot split dimension {dim} into -1 x -1: give at "
+                              "least one of the two sizes")
     if first == -1:
         first = dim // second
     if second == -1:

@@ -13,7 +13,7 @@ in ``loss.py`` (``SoftmaxOutput``) use ``_softmax`` too.
 from ..base import MXNetError
 from .norm import _axis_index, _channel_view
 from .registry import (Bool, Choice, Dtype, Example, Int, Op, OptionalFloat,
-                       register_op, same_shape, shape_error)
+                       register_op, shape_error)
 
 
 def _softmax(xp, data, axis, temperature=None, keep=None):
@@ -47,8 +47,13 @@ def _check_float(op, dtype):
 
 class _SoftmaxFamily(Op):
     """Shared shape and type rules: the output has the data's shape and the ``dtype``
-    attribute's type (the data's when None)."""
-    infer_shape = same_shape
+    attribute's type (the data's when None); ``axis`` must be one of the data's."""
+
+    def infer_shape(self, in_shapes, *, axis=-1, **attrs):
+        data = in_shapes[0]
+        if data is not None:
+            _axis_index(self, axis, len(data))
+        return list(in_shapes), [data]
 
     def infer_type(self, in_types, *, dtype=None, **attrs):
         _check_float(self, in_types[0])
@@ -74,9 +79,11 @@ class Softmax(_SoftmaxFamily):
 
     def infer_shape(self, in_shapes, *, axis, use_length, **attrs):
         data = in_shapes[0]
-        if not use_length or data is None:
+        if data is None:
             return list(in_shapes), [data]
         axis = _axis_index(self, axis, len(data))
+        if not use_length:
+            return list(in_shapes), [data]
         rows = tuple(dim for index, dim in enumerate(data) if index != axis)
         if in_shapes[1] is not None and tuple(in_shapes[1]) != rows:
             raise shape_error(self, f"length has shape {tuple(in_shapes[1])} but data "

@@ -96,3 +96,9 @@ def test_pick_along_a_middle_axis_matches_mxnet(ctx):
     assert x.grad.asnumpy().tolist() == [
         [[1, 0, 0, 0], [0, 0, 3, 4], [0, 2, 0, 0]],
         [[0, 0, 7, 0], [0, 0, 0, 8], [5, 6, 0, 0]]]
+
+
+def test_one_hot_negative_depth_is_refused():
+    # MXNet 1.9.1: "depth, must be a non-negative integer"
+    with pytest.raises(MXNetError, match="one_hot: depth=-1 must be a non-negative"):
+        mx.nd.one_hot(mx.nd.array([0, 1]), depth=-1)

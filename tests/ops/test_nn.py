@@ -310,3 +310,12 @@ def test_log_softmax_with_temperature_forward_and_backward_match_mxnet(ctx):
     np.testing.assert_allclose(x.grad.asnumpy(),
                                [[0.385984, -1.091213, 0.113181],
                                 [-0.385984, 1.091213, -0.113181]], rtol=1e-5)
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin"])
+@pytest.mark.parametrize("axis", [2, -3])
+def test_softmax_family_refuses_an_axis_the_data_lacks(name, axis):
+    # MXNet 1.9.1 raises MXNetError here; NumPy's AxisError must not leak out
+    with pytest.raises(MXNetError, match=f"{name}: axis={axis} is out of range for "
+                                         "data with 2 dimensions"):
+        getattr(mx.nd, name)(mx.nd.ones((2, 3)), axis=axis)

@@ -83,3 +83,13 @@ def test_disjoint_max_pooling_gradient_with_padding_conventions_and_dimensions(
     grad = pooling.backward(np, [x], [out], [out_grad], **attrs)[0]
     expected = max_pool_grad_by_loops(x, out_grad, kernel, kernel, pad, after)
     np.testing.assert_array_equal(grad, expected)
+
+
+@pytest.mark.parametrize("pool_type", ["max", "avg", "sum", "lp"])
+def test_integer_data_is_refused_as_in_mxnet(pool_type):
+    # MXNet 1.9.1: "This operation only support floating point types, not int32"
+    from dlkit.base import MXNetError
+    data = mx.nd.ones((1, 1, 4, 4), dtype="int32")
+    with pytest.raises(MXNetError, match="Pooling: data must be floating point, got "
+                                         "int32"):
+        mx.nd.Pooling(data, kernel=(2, 2), pool_type=pool_type, p_value=2)

@@ -61,3 +61,9 @@ def test_expand_dims_takes_axis_positionally():
 def test_squeeze_of_a_non_unit_axis_is_an_error():
     with pytest.raises(MXNetError, match="squeeze.*axis 1.*length is 2"):
         mx.nd.squeeze(mx.nd.zeros((1, 2, 1)), axis=1)
+
+
+def test_reshape_split_with_both_sizes_unknown_is_refused():
+    # MXNet 1.9.1: "Split dims cannot both be -1"
+    with pytest.raises(MXNetError, match="-4 cannot split dimension 2 into -1 x -1"):
+        mx.nd.reshape(mx.nd.ones((2, 3, 4)), shape=(-4, -1, -1, 3, 4))
