@@ -14,6 +14,8 @@ The other element-wise families live beside this module:
 * ``compare.py``: ``==``, ``<``, logical and/or/xor, and ``where``;
 * ``scalar.py``: an array with a Python number (``x + 1`` is ``_plus_scalar``).
 """
+import math
+
 from .registry import Dtype, Example, Float, Op, register_op, same_dtype, same_shape
 
 
@@ -269,6 +271,198 @@ class Cos(UnaryOp):
         return -xp.sin(x)
 
 
+@register_op
+class Tan(UnaryOp):
+    """Element-wise tangent."""
+    name = "tan"
+
+    def forward(self, xp, data):
+        return xp.tan(data)
+
+    def derivative(self, xp, x, y):
+        return 1 + y * y            # sec^2 x = 1 + tan^2 x: the output is enough
+
+
+class _InverseTrig(UnaryOp):
+    """``arcsin``/``arccos``/``arctanh``: defined on (-1, 1), so the examples stay
+    inside it."""
+    examples = [Example(shapes=[(2, 3)], low=-0.8, high=0.8)]
+
+
+@register_op
+class Arcsin(_InverseTrig):
+    """Element-wise inverse sine, in ``[-pi/2, pi/2]``."""
+    name = "arcsin"
+
+    def forward(self, xp, data):
+        return xp.arcsin(data)
+
+    def derivative(self, xp, x, y):
+        return 1 / xp.sqrt(1 - x * x)
+
+
+@register_op
+class Arccos(_InverseTrig):
+    """Element-wise inverse cosine, in ``[0, pi]``."""
+    name = "arccos"
+
+    def forward(self, xp, data):
+        return xp.arccos(data)
+
+    def derivative(self, xp, x, y):
+        return -1 / xp.sqrt(1 - x * x)
+
+
+@register_op
+class Arctan(UnaryOp):
+    """Element-wise inverse tangent."""
+    name = "arctan"
+
+    def forward(self, xp, data):
+        return xp.arctan(data)
+
+    def derivative(self, xp, x, y):
+        return 1 / (1 + x * x)
+
+
+@register_op
+class Sinh(UnaryOp):
+    """Element-wise hyperbolic sine."""
+    name = "sinh"
+
+    def forward(self, xp, data):
+        return xp.sinh(data)
+
+    def derivative(self, xp, x, y):
+        return xp.cosh(x)
+
+
+@register_op
+class Cosh(UnaryOp):
+    """Element-wise hyperbolic cosine."""
+    name = "cosh"
+
+    def forward(self, xp, data):
+        return xp.cosh(data)
+
+    def derivative(self, xp, x, y):
+        return xp.sinh(x)
+
+
+@register_op
+class Arcsinh(UnaryOp):
+    """Element-wise inverse hyperbolic sine."""
+    name = "arcsinh"
+
+    def forward(self, xp, data):
+        return xp.arcsinh(data)
+
+    def derivative(self, xp, x, y):
+        return 1 / xp.sqrt(x * x + 1)
+
+
+@register_op
+class Arccosh(UnaryOp):
+    """Element-wise inverse hyperbolic cosine, defined for ``x >= 1``."""
+    name = "arccosh"
+    examples = [Example(shapes=[(2, 3)], low=1.5, high=3.0)]
+
+    def forward(self, xp, data):
+        return xp.arccosh(data)
+
+    def derivative(self, xp, x, y):
+        return 1 / xp.sqrt(x * x - 1)
+
+
+@register_op
+class Arctanh(_InverseTrig):
+    """Element-wise inverse hyperbolic tangent, defined on (-1, 1)."""
+    name = "arctanh"
+
+    def forward(self, xp, data):
+        return xp.arctanh(data)
+
+    def derivative(self, xp, x, y):
+        return 1 / (1 - x * x)
+
+
+class _Scale(UnaryOp):
+    """``x * factor``: ``degrees`` and ``radians``."""
+    factor = 1.0
+
+    def forward(self, xp, data):
+        return data * data.dtype.type(self.factor)
+
+    def derivative(self, xp, x, y):
+        return x.dtype.type(self.factor)
+
+
+@register_op
+class Degrees(_Scale):
+    """Radians to degrees, ``x * 180 / pi``."""
+    name, factor = "degrees", 180 / math.pi
+
+
+@register_op
+class Radians(_Scale):
+    """Degrees to radians, ``x * pi / 180``."""
+    name, factor = "radians", math.pi / 180
+
+
+class _PositiveLog(UnaryOp):
+    examples = [Example(shapes=[(2, 3)], low=0.5, high=2.0)]
+
+
+@register_op
+class Log2(_PositiveLog):
+    """Element-wise base-2 logarithm."""
+    name = "log2"
+
+    def forward(self, xp, data):
+        return xp.log2(data)
+
+    def derivative(self, xp, x, y):
+        return 1 / (x * math.log(2))
+
+
+@register_op
+class Log10(_PositiveLog):
+    """Element-wise base-10 logarithm."""
+    name = "log10"
+
+    def forward(self, xp, data):
+        return xp.log10(data)
+
+    def derivative(self, xp, x, y):
+        return 1 / (x * math.log(10))
+
+
+@register_op
+class Cbrt(UnaryOp):
+    """Element-wise cube root (real, sign kept)."""
+    name = "cbrt"
+    examples = [Example(shapes=[(2, 3)], low=0.5, high=2.0)]
+
+    def forward(self, xp, data):
+        return xp.cbrt(data)
+
+    def derivative(self, xp, x, y):
+        return 1 / (3 * y * y)
+
+
+@register_op
+class Rcbrt(UnaryOp):
+    """Element-wise reciprocal cube root, ``1 / cbrt(x)``."""
+    name = "rcbrt"
+    examples = [Example(shapes=[(2, 3)], low=0.5, high=2.0)]
+
+    def forward(self, xp, data):
+        return 1 / xp.cbrt(data)
+
+    def derivative(self, xp, x, y):
+        return -y / (3 * x)        # d x^(-1/3) = -1/3 x^(-4/3) = -y / (3 x)
+
+
 class RoundingOp(UnaryOp):
     """Rounding has a zero gradient almost everywhere."""
     examples = [Example(shapes=[(2, 3)], grad=False, reason="piecewise constant")]
@@ -302,6 +496,63 @@ class Round(RoundingOp):
 
     def forward(self, xp, data):
         return xp.sign(data) * xp.floor(xp.abs(data) + 0.5)
+
+
+@register_op
+class Rint(RoundingOp):
+    """Round to the nearest integer, halves DOWN (``rint(2.5) = 2``, ``rint(-2.5) =
+    -3``): MXNet's rule, unlike NumPy's half-to-even ``rint`` and unlike ``round``."""
+    name = "rint"
+
+    def forward(self, xp, data):
+        low = xp.floor(data)
+        return xp.where(data - low > 0.5, low + 1, low).astype(data.dtype, copy=False)
+
+
+@register_op
+class Fix(RoundingOp):
+    """Round toward zero (``fix(-1.9) = -1``)."""
+    name = "fix"
+
+    def forward(self, xp, data):
+        return xp.trunc(data)
+
+
+@register_op
+class Trunc(RoundingOp):
+    """Drop the fractional part: round toward zero, as ``fix``."""
+    name = "trunc"
+
+    def forward(self, xp, data):
+        return xp.trunc(data)
+
+
+@register_op
+class LogicalNot(RoundingOp):
+    """``1`` where ``x == 0``, else ``0``, in the data's dtype (no gradient)."""
+    name = "logical_not"
+
+    def forward(self, xp, data):
+        return (data == 0).astype(data.dtype)
+
+
+@register_op
+class HardSigmoid(Op):
+    """``clip(alpha * x + beta, 0, 1)``: a piecewise-linear sigmoid; the gradient is
+    ``alpha`` where the line is not clipped."""
+    name = "hard_sigmoid"
+    infer_shape, infer_type = same_shape, same_dtype
+    examples = [Example(shapes=[(2, 3)], low=-4.0, high=4.0),
+                Example(shapes=[(2, 3)], attrs={"alpha": 0.5, "beta": 0.25})]
+
+    def forward(self, xp, data, *, alpha: Float = 0.2, beta: Float = 0.5):
+        line = data * data.dtype.type(alpha) + data.dtype.type(beta)
+        return xp.clip(line, 0, 1, out=line)
+
+    def backward(self, xp, inputs, outputs, out_grads, *, alpha, beta):
+        y = outputs[0]
+        inside = (y > 0) & (y < 1)
+        return [out_grads[0] * inside * inputs[0].dtype.type(alpha)]
 
 
 @register_op

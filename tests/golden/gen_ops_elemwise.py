@@ -67,4 +67,20 @@ golden.op_case("ElementWiseSum", "ElementWiseSum", {"a": uniform((2, 3)), "b": u
 golden.op_case("clip_inverted", "clip",
                {"data": np.array([-1.0, 0.5, 2.0, 0.0, 1.5], np.float32)},
                {"a_min": 1.5, "a_max": 0.0})
+# math added after the first golden run (appended: earlier arrays keep their values)
+for name, low, high in [("tan", -1.2, 1.2), ("arcsin", -0.9, 0.9), ("arccos", -0.9, 0.9),
+                        ("arctan", -3, 3), ("sinh", -2, 2), ("cosh", -2, 2),
+                        ("arcsinh", -3, 3), ("arccosh", 1.2, 3), ("arctanh", -0.9, 0.9),
+                        ("degrees", -3, 3), ("radians", -200, 200), ("log2", 0.2, 3),
+                        ("log10", 0.2, 3), ("cbrt", -3, 3), ("rcbrt", 0.2, 3),
+                        ("rint", -3, 3), ("fix", -3, 3), ("trunc", -3, 3)]:
+    golden.op_case(name, name, {"data": uniform((3, 4), low, high)})
+halves = np.array([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, -2.1, 1.9], np.float32)
+for name in ["rint", "fix", "trunc"]:
+    golden.op_case(f"{name}_halves", name, {"data": halves})
+golden.op_case("logical_not", "logical_not",
+               {"data": np.array([[0, 1, -2], [0.5, 0, 3]], np.float32)})
+golden.op_case("hard_sigmoid", "hard_sigmoid", {"data": uniform((3, 4), -4, 4)})
+golden.op_case("hard_sigmoid_attrs", "hard_sigmoid", {"data": uniform((3, 4), -4, 4)},
+               {"alpha": 0.5, "beta": 0.25})
 golden.save()
