@@ -115,3 +115,22 @@ def test_zeros_like_and_ones_like_are_recorded_with_zero_gradient(make, value):
         z = make(x) + x
     z.backward()
     np.testing.assert_array_equal(x.grad.asnumpy(), [1.0, 1.0])
+
+
+def test_op_methods_forward_to_the_op_with_the_array_first():
+    # MXNet 1.9.1's NDArray has these methods (x.sin(), x.slice_like(y, axes=...))
+    x = mx.nd.array([[0.5, -0.75, 2.0], [1.0, 0.25, -0.5]])
+    for name in ["sin", "cos", "tan", "arctan", "sinh", "log1p", "expm1", "floor",
+                 "ceil", "round", "rint", "fix", "trunc", "degrees", "reciprocal"]:
+        np.testing.assert_array_equal(getattr(x, name)().asnumpy(),
+                                      getattr(mx.nd, name)(x).asnumpy(), err_msg=name)
+    like = mx.nd.zeros((1, 2))
+    assert x.slice_like(like).shape == (1, 2)
+    assert x.slice_like(like, axes=(1,)).shape == (2, 2)
+    np.testing.assert_array_equal(x.flip(axis=1).asnumpy(), x.asnumpy()[:, ::-1])
+    out = mx.nd.zeros((2, 3))
+    x.sin(out=out)
+    np.testing.assert_allclose(out.asnumpy(), np.sin(x.asnumpy()), rtol=1e-6)
+    blocks = mx.nd.arange(32).reshape((1, 8, 2, 2))
+    np.testing.assert_array_equal(blocks.depth_to_space(2).space_to_depth(2).asnumpy(),
+                                  blocks.asnumpy())

@@ -501,6 +501,29 @@ def _move(data, ctx, copy=False):
         return xp.array(data, copy=True) if copy else xp.asarray(data)
 
 
+def _op_method(op_name):
+    """``x.<op_name>(*args, **kwargs)``: the op with ``x`` as its first input, as
+    MXNet's NDArray methods are (``x.sin()``, ``x.slice_like(y, axes=(0,))``)."""
+    def method(self, *args, out=None, **kwargs):
+        return invoke(op_name, [self, *args], kwargs, out)
+    method.__name__ = method.__qualname__ = op_name
+    method.__doc__ = f"``mx.nd.{op_name}(self, *args, **kwargs)``."
+    return method
+
+
+# The methods MXNet 1.9.1's NDArray has that only forward to an op; the ones that do
+# more (reshape, astype, argmax...) are written out in the class above.
+for _name in ("sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
+              "arcsinh", "arccosh", "arctanh", "degrees", "radians", "log1p", "expm1",
+              "log2", "log10", "cbrt", "rcbrt", "rsqrt", "reciprocal", "floor", "ceil",
+              "round", "rint", "fix", "trunc", "argmax_channel", "broadcast_axes",
+              "diag", "flip", "nanprod", "nansum", "pad", "shape_array", "size_array",
+              "slice_like", "softmin", "depth_to_space", "space_to_depth"):
+    if not hasattr(NDArray, _name):
+        setattr(NDArray, _name, _op_method(_name))
+del _name
+
+
 # --------------------------------------------------------------------------------------
 # Creation functions.
 # --------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Axis operators: ``transpose``, ``SwapAxis`` and ``reverse`` rearrange the axes;
-``slice``, ``slice_axis`` and ``diag`` select a part of them.
+"""Axis operators: ``transpose``, ``SwapAxis``, ``reverse``, ``depth_to_space`` and
+``space_to_depth`` rearrange the axes; ``slice``, ``slice_axis``, ``slice_like`` and
+``diag`` select a part of them.
 
 A rearranged element keeps one output place, so the gradient is the output gradient
 rearranged back (transposed with the inverse permutation, flipped again). A selection
@@ -13,8 +14,8 @@ The helpers ``_axis`` and ``_unknown`` come from ``shape.py``.
 """
 import ast
 
-from .registry import (AttrType, Example, Int, Op, OptionalInt, Shape, known,
-                       register_op, same_dtype, shape_error)
+from .registry import (AttrType, Example, Int, Op, OptionalInt, Shape, first_dtype,
+                       known, register_op, same_dtype, shape_error)
 from .shape import _axis, _unknown
 
 
@@ -246,3 +247,132 @@ class Diag(Op):
         rows = xp.arange(grad.shape[-1]) + max(-k, 0)
         planes[..., rows, rows + k] = grad
         return [result]
+
+
+# --------------------------------------------------------------------------------------
+# slice_like.
+# --------------------------------------------------------------------------------------
+@register_op
+class SliceLike(Op):
+    """``data`` cut to the shape of ``shape_like``, from index 0, along ``axes`` (all
+    axes when empty; both arrays then need the same number of dimensions). Only
+    ``shape_like``'s shape is read, so its gradient is zero."""
+    name = "slice_like"
+    infer_type = first_dtype
+    examples = [Example(shapes=[(3, 4), (2, 3)]),
+                Example(shapes=[(2, 3, 4), (1, 2, 3)], attrs={"axes": (1, -1)})]
+
+    def _slices(self, data, like, axes):
+        if not axes:
+            if len(data) != len(like):
+                raise shape_error(self, f"data {tuple(data)} and shape_like "
+                                        f"{tuple(like)} have different numbers of "
+                                        "dimensions; give axes to slice only some")
+            axes = range(len(data))
+        slices = [slice(None)] * len(data)
+        for axis in axes:
+            position = _axis(self, axis, len(data))
+            if position >= len(like):
+                raise shape_error(self, f"axis {axis} is beyond shape_like "
+                                        f"{tuple(like)}")
+            if like[position] > data[position]:
+                raise shape_error(self, f"shape_like {tuple(like)} is larger than data "
+                                        f"{tuple(data)} on axis {position}")
+            slices[position] = slice(0, like[position])
+        return tuple(slices)
+
+    def infer_shape(self, in_shapes, *, axes):
+        data, like = in_shapes
+        if not known(data) or not known(like):
+            return _unknown(self, in_shapes)
+        return list(in_shapes), [_sliced_shape(data, self._slices(data, like, axes))]
+
+    def forward(self, xp, data, shape_like, *, axes: Shape = ()):
+        return data[self._slices(data.shape, shape_like.shape, axes)].copy()
+
+    def backward(self, xp, inputs, outputs, out_grads, *, axes):
+        data, like = inputs
+        grad = xp.zeros_like(data)
+        grad[self._slices(data.shape, like.shape, axes)] = out_grads[0]
+        return [grad, xp.zeros_like(like)]
+
+
+# --------------------------------------------------------------------------------------
+# depth_to_space and space_to_depth.
+# --------------------------------------------------------------------------------------
+def _check_blocks(op, shape, block_size, channels_divisible):
+    if block_size < 1:
+        raise shape_error(op, f"block_size={block_size} must be at least 1")
+    if len(shape) != 4:
+        raise shape_error(op, f"data must be 4-D (N, C, H, W), got shape {tuple(shape)}")
+    if channels_divisible and shape[1] % (block_size * block_size):
+        raise shape_error(op, f"channels {shape[1]} of data {tuple(shape)} are not "
+                              f"divisible by block_size^2 = {block_size ** 2}")
+    if not channels_divisible and (shape[2] % block_size or shape[3] % block_size):
+        raise shape_error(op, f"height and width of data {tuple(shape)} must be "
+                              f"divisible by block_size={block_size}")
+
+
+def _depth_to_space(data, block):
+    """``(N, b*b*C, H, W)`` -> ``(N, C, H*b, W*b)``; channel ``(i*b + j)*C + c`` moves
+    to row offset ``i`` and column offset ``j`` of channel ``c`` (MXNet's order)."""
+    n, depth, h, w = data.shape
+    c = depth // (block * block)
+    blocks = data.reshape(n, block, block, c, h, w).transpose(0, 3, 4, 1, 5, 2)
+    return blocks.reshape(n, c, h * block, w * block)
+
+
+def _space_to_depth(data, block):
+    """The inverse of ``_depth_to_space``: ``(N, C, H*b, W*b)`` -> ``(N, b*b*C, H, W)``."""
+    n, c, height, width = data.shape
+    h, w = height // block, width // block
+    blocks = data.reshape(n, c, h, block, w, block).transpose(0, 3, 5, 1, 2, 4)
+    return blocks.reshape(n, block * block * c, h, w)
+
+
+@register_op
+class DepthToSpace(Op):
+    """Move blocks of channels into space: ``(N, b*b*C, H, W)`` becomes
+    ``(N, C, H*b, W*b)`` (``b = block_size``). Its gradient is ``space_to_depth``."""
+    name = "depth_to_space"
+    infer_type = same_dtype
+    examples = [Example(shapes=[(1, 8, 2, 3)], attrs={"block_size": 2})]
+
+    def infer_shape(self, in_shapes, *, block_size):
+        data = in_shapes[0]
+        if not known(data):
+            return _unknown(self, in_shapes)
+        _check_blocks(self, data, block_size, channels_divisible=True)
+        n, depth, h, w = data
+        return list(in_shapes), [(n, depth // block_size ** 2, h * block_size,
+                                  w * block_size)]
+
+    def forward(self, xp, data, *, block_size: Int):
+        return _depth_to_space(data, block_size)
+
+    def backward(self, xp, inputs, outputs, out_grads, *, block_size):
+        return [_space_to_depth(out_grads[0], block_size)]
+
+
+@register_op
+class SpaceToDepth(Op):
+    """Move blocks of space into channels: ``(N, C, H*b, W*b)`` becomes
+    ``(N, b*b*C, H, W)``, the inverse of ``depth_to_space``."""
+    name = "space_to_depth"
+    infer_type = same_dtype
+    examples = [Example(shapes=[(1, 2, 4, 6)], attrs={"block_size": 2})]
+
+    def infer_shape(self, in_shapes, *, block_size):
+        data = in_shapes[0]
+        if not known(data):
+            return _unknown(self, in_shapes)
+        _check_blocks(self, data, block_size, channels_divisible=False)
+        n, c, h, w = data
+        return list(in_shapes), [(n, c * block_size ** 2, h // block_size,
+                                  w // block_size)]
+
+    def forward(self, xp, data, *, block_size: Int):
+        return _space_to_depth(data, block_size)
+
+    def backward(self, xp, inputs, outputs, out_grads, *, block_size):
+        return [_depth_to_space(out_grads[0], block_size)]

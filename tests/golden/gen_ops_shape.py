@@ -128,4 +128,18 @@ golden.op_case("size_array", "size_array", {"data": data}, grad_inputs=[])
 golden.op_case("diag_matrix", "diag", {"data": uniform(3, 4)}, {"k": 1})
 golden.op_case("diag_vector", "diag", {"data": uniform(3)}, {"k": -1})
 golden.op_case("diag_3d", "diag", {"data": data}, {"k": 1, "axis1": 2, "axis2": 0})
+# added later (appended: earlier arrays keep their values)
+golden.op_case("slice_like", "slice_like", {"data": uniform(3, 4, 5),
+                                            "shape_like": uniform(2, 3, 4)},
+               grad_inputs=["data"])
+golden.op_case("slice_like_axes", "slice_like", {"data": uniform(3, 4, 5),
+                                                 "shape_like": uniform(2, 2)},
+               {"axes": (0, 1)}, grad_inputs=["data"])
+golden.op_case("slice_like_negative_axis", "slice_like",
+               {"data": uniform(3, 4, 5), "shape_like": uniform(3, 4, 2)}, {"axes": (-1,)},
+               grad_inputs=["data"])
+golden.op_case("depth_to_space", "depth_to_space", {"data": uniform(2, 8, 2, 3)},
+               {"block_size": 2})
+golden.op_case("space_to_depth", "space_to_depth", {"data": uniform(2, 3, 4, 6)},
+               {"block_size": 2})
 golden.save()
