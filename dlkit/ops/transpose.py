@@ -330,49 +330,47 @@ def _space_to_depth(data, block):
     return blocks.reshape(n, block * block * c, h, w)
 
 
+class _BlockMove(Op):
+    """``depth_to_space`` and ``space_to_depth``: each moves ``block_size`` x
+    ``block_size`` blocks between channels and space, and its gradient is the other
+    one's move (``move``/``undo``)."""
+    infer_type = same_dtype
+    to_space = True     # depth_to_space: (N, b*b*C, H, W) -> (N, C, H*b, W*b)
+
+    def infer_shape(self, in_shapes, *, block_size):
+        data = in_shapes[0]
+        if not known(data):
+            return _unknown(self, in_shapes)
+        _check_blocks(self, data, block_size, channels_divisible=self.to_space)
+        n, c, h, w = data
+        b = block_size
+        if self.to_space:
+            out = (n, c // b ** 2, h * b, w * b)
+        else:
+            out = (n, c * b ** 2, h // b, w // b)
+        return list(in_shapes), [out]
+
+    def forward(self, xp, data, *, block_size: Int):
+        move = _depth_to_space if self.to_space else _space_to_depth
+        return move(data, block_size)
+
+    def backward(self, xp, inputs, outputs, out_grads, *, block_size):
+        undo = _space_to_depth if self.to_space else _depth_to_space
+        return [undo(out_grads[0], block_size)]
+
+
 @register_op
-class DepthToSpace(Op):
+class DepthToSpace(_BlockMove):
     """Move blocks of channels into space: ``(N, b*b*C, H, W)`` becomes
     ``(N, C, H*b, W*b)`` (``b = block_size``). Its gradient is ``space_to_depth``."""
     name = "depth_to_space"
-    infer_type = same_dtype
     examples = [Example(shapes=[(1, 8, 2, 3)], attrs={"block_size": 2})]
-
-    def infer_shape(self, in_shapes, *, block_size):
-        data = in_shapes[0]
-        if not known(data):
-            return _unknown(self, in_shapes)
-        _check_blocks(self, data, block_size, channels_divisible=True)
-        n, depth, h, w = data
-        return list(in_shapes), [(n, depth // block_size ** 2, h * block_size,
-                                  w * block_size)]
-
-    def forward(self, xp, data, *, block_size: Int):
-        return _depth_to_space(data, block_size)
-
-    def backward(self, xp, inputs, outputs, out_grads, *, block_size):
-        return [_space_to_depth(out_grads[0], block_size)]
 
 
 @register_op
-class SpaceToDepth(Op):
+class SpaceToDepth(_BlockMove):
     """Move blocks of space into channels: ``(N, C, H*b, W*b)`` becomes
     ``(N, b*b*C, H, W)``, the inverse of ``depth_to_space``."""
     name = "space_to_depth"
-    infer_type = same_dtype
+    to_space = False
     examples = [Example(shapes=[(1, 2, 4, 6)], attrs={"block_size": 2})]
-
-    def infer_shape(self, in_shapes, *, block_size):
-        data = in_shapes[0]
-        if not known(data):
-            return _unknown(self, in_shapes)
-        _check_blocks(self, data, block_size, channels_divisible=False)
-        n, c, h, w = data
-        return list(in_shapes), [(n, c * block_size ** 2, h // block_size,
-                                  w // block_size)]
-
-    def forward(self, xp, data, *, block_size: Int):
-        return _space_to_depth(data, block_size)
-
-    def backward(self, xp, inputs, outputs, out_grads, *, block_size):
-        return [_depth_to_space(out_grads[0], block_size)]
