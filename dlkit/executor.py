@@ -282,7 +282,8 @@ class Executor:
             else:
                 for index in range(step.visible):
                     if out_grads_now[index] is None:
-                        out_grads_now[index] = xp.zeros_like(values[step.outputs[index]])
+                        output = values[step.outputs[index]]
+                        out_grads_now[index] = xp.zeros_like(output)
             inputs = [values[slot] for slot in step.inputs]
             outputs = [values[slot] for slot in step.outputs]
             extra = {}

@@ -219,7 +219,8 @@ def _backward_node(node, leaves, leaf_grads, targets):
         grad_into = None
         if targets and op.writes_grads_into:
             grad_into = tuple(None if parent is None or parent[0] is not None
-                              else targets.get(id(parent[1])) for parent in node.parents)
+                              else targets.get(id(parent[1]))
+                              for parent in node.parents)
         in_grads = node.run_backward(xp, out_grads, grad_into)
     for parent, in_grad in zip(node.parents, in_grads):
         if parent is None or in_grad is None:

@@ -157,7 +157,8 @@ class HybridBlock(Block):
     def forward(self, x, *args):
         """Dispatch on the input type: NDArrays run now, Symbols build a graph."""
         if type(x) is NDArray and all(type(arg) is NDArray for arg in args):
-            ctx = x.context   # the common calls, net(x) and loss(out, label): no sorting
+            # the common calls, net(x) and loss(out, label): nothing to sort
+            ctx = x.context
         else:
             from .. import symbol
             flat = [value for value in _flatten([x, *args],

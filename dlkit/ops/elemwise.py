@@ -409,12 +409,14 @@ class Radians(_Scale):
     name, factor = "radians", math.pi / 180
 
 
-class _PositiveLog(UnaryOp):
+class _PositiveExamples(UnaryOp):
+    """Ops whose examples stay in ``[0.5, 2)``: logarithms need x > 0, and the cube
+    roots' derivatives blow up at 0."""
     examples = [Example(shapes=[(2, 3)], low=0.5, high=2.0)]
 
 
 @register_op
-class Log2(_PositiveLog):
+class Log2(_PositiveExamples):
     """Element-wise base-2 logarithm."""
     name = "log2"
 
@@ -426,7 +428,7 @@ class Log2(_PositiveLog):
 
 
 @register_op
-class Log10(_PositiveLog):
+class Log10(_PositiveExamples):
     """Element-wise base-10 logarithm."""
     name = "log10"
 
@@ -438,10 +440,9 @@ class Log10(_PositiveLog):
 
 
 @register_op
-class Cbrt(UnaryOp):
+class Cbrt(_PositiveExamples):
     """Element-wise cube root (real, sign kept)."""
     name = "cbrt"
-    examples = [Example(shapes=[(2, 3)], low=0.5, high=2.0)]
 
     def forward(self, xp, data):
         return xp.cbrt(data)
@@ -451,10 +452,9 @@ class Cbrt(UnaryOp):
 
 
 @register_op
-class Rcbrt(UnaryOp):
+class Rcbrt(_PositiveExamples):
     """Element-wise reciprocal cube root, ``1 / cbrt(x)``."""
     name = "rcbrt"
-    examples = [Example(shapes=[(2, 3)], low=0.5, high=2.0)]
 
     def forward(self, xp, data):
         return 1 / xp.cbrt(data)
@@ -464,7 +464,8 @@ class Rcbrt(UnaryOp):
 
 
 class RoundingOp(UnaryOp):
-    """Rounding has a zero gradient almost everywhere."""
+    """Rounding, and any other piecewise-constant map (``logical_not``), has a zero
+    gradient almost everywhere."""
     examples = [Example(shapes=[(2, 3)], grad=False, reason="piecewise constant")]
 
     def derivative(self, xp, x, y):
@@ -506,7 +507,7 @@ class Rint(RoundingOp):
 
     def forward(self, xp, data):
         low = xp.floor(data)
-        return xp.where(data - low > 0.5, low + 1, low).astype(data.dtype, copy=False)
+        return xp.where(data - low > 0.5, low + 1, low)
 
 
 @register_op

@@ -96,8 +96,9 @@ class LeakyReLU(Op):
     ``lambda * elu_alpha(x)`` with the self-normalizing constants; gelu ``x * Phi(x)``
     (the exact, erf-based form, as MXNet 1.9.1); prelu ``x`` or ``gamma[c] * x`` with a
     learned slope per channel (axis 1; for 1-D data, per element), the extra input
-    ``gamma`` of shape ``(C,)`` (or ``(1,)``); rrelu a random slope in ``[lower_bound, upper_bound]`` per element while
-    training and their mean in prediction. rrelu also returns its slopes as a second
+    ``gamma`` of shape ``(C,)`` (or ``(1,)``); rrelu a random slope in
+    ``[lower_bound, upper_bound]`` per element while training and their mean in
+    prediction. rrelu also returns its slopes as a second
     output (MXNet's mask, zeros in prediction).
 
     Differs from MXNet: the gradients are the true derivatives. MXNet 1.9.1 computes

@@ -5,9 +5,8 @@ one kernel position at a time: ``K`` vectorised maxima/sums over the whole batch
 much faster than reducing the strided view along its window axes.
 """
 
-from ..base import MXNetError
 from .registry import (Bool, Choice, Example, Op, OptionalBool, OptionalInt, Shape,
-                       register_op, shape_error)
+                       check_float, register_op, shape_error)
 from .windows import (_add_windows, _check_data, _check_layout, _crop, _geometry, _pad,
                       _reduce_windows, _taps, _windows)
 
@@ -77,10 +76,7 @@ class Pooling(Op):
                 pooling_convention: Choice("full", "same", "valid") = "valid",
                 stride: Shape = (), pad: Shape = (), p_value: OptionalInt = None,
                 count_include_pad: OptionalBool = None, layout: POOL_LAYOUT = None):
-        if data.dtype.kind != "f":
-            raise MXNetError(f"operator {self.name}: data must be floating point, got "
-                             f"{data.dtype.name} (as in MXNet); convert it with "
-                             "astype('float32')")
+        check_float(self, data.dtype)     # MXNet pools floating-point data only
         geometry, out_spatial, after = _pool_geometry(
             self, data.shape, kernel, stride, pad, global_pool, pooling_convention
         )

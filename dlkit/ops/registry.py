@@ -257,6 +257,17 @@ def shape_error(op, message):
     return MXNetError(f"operator {op.name}: {message}")
 
 
+def check_float(op, dtype):
+    """Reject integer data, as MXNet does for softmax or pooling, with a teaching error
+    (``dtype``: a dtype or its name)."""
+    if getattr(dtype, "kind", None) == "f":   # the common case: no name lookup, which
+        return                                # NumPy computes in Python on each call
+    dtype = getattr(dtype, "name", dtype)
+    if dtype is not None and not str(dtype).startswith(("float", "bfloat")):
+        raise MXNetError(f"operator {op.name}: data must be floating point, got "
+                         f"{dtype}; convert it with astype('float32')")
+
+
 def merge_shape(op, what, first, second):
     """Combine two partial views of the same shape; raise if they disagree."""
     if first is None:

@@ -13,7 +13,7 @@ in ``loss.py`` (``SoftmaxOutput``) use ``_softmax`` too.
 from ..base import MXNetError
 from .norm import _axis_index, _channel_view
 from .registry import (Bool, Choice, Dtype, Example, Int, Op, OptionalFloat,
-                       register_op, shape_error)
+                       check_float, register_op, shape_error)
 
 
 def _softmax(xp, data, axis, temperature=None, keep=None):
@@ -35,16 +35,6 @@ def _softmax_grad(y, out_grad, axis, temperature):
     return data_grad / temperature if temperature is not None else data_grad
 
 
-def _check_float(op, dtype):
-    """Reject integer data with a teaching error (``dtype``: a dtype or its name)."""
-    if getattr(dtype, "kind", None) == "f":   # the common case: no name lookup, which
-        return                                # NumPy computes in Python on each call
-    dtype = getattr(dtype, "name", dtype)
-    if dtype is not None and not str(dtype).startswith(("float", "bfloat")):
-        raise MXNetError(f"operator {op.name}: data must be floating point, got "
-                         f"{dtype}; convert it with astype('float32')")
-
-
 class _SoftmaxFamily(Op):
     """Shared shape and type rules: the output has the data's shape and the ``dtype``
     attribute's type (the data's when None); ``axis`` must be one of the data's."""
@@ -56,7 +46,7 @@ class _SoftmaxFamily(Op):
         return list(in_shapes), [data]
 
     def infer_type(self, in_types, *, dtype=None, **attrs):
-        _check_float(self, in_types[0])
+        check_float(self, in_types[0])
         return list(in_types), [dtype or in_types[0]]
 
 
@@ -93,7 +83,7 @@ class Softmax(_SoftmaxFamily):
     def forward(self, xp, data, length=None, *, axis: Int = -1,
                 temperature: OptionalFloat = None, dtype: Dtype = None,
                 use_length: Bool = False):
-        _check_float(self, data.dtype)
+        check_float(self, data.dtype)
         data = data.astype(dtype) if dtype else data
         keep = None
         if use_length:
@@ -124,7 +114,7 @@ class LogSoftmax(_SoftmaxFamily):
         if use_length:
             raise MXNetError("operator log_softmax: use_length=True is not supported; "
                              "mask the data or use softmax with use_length=True")
-        _check_float(self, data.dtype)
+        check_float(self, data.dtype)
         data = data.astype(dtype) if dtype else data
         scaled = data / temperature if temperature is not None else data
         shifted = scaled - scaled.max(axis=axis, keepdims=True)   # no overflow in exp
@@ -159,7 +149,7 @@ class Softmin(_SoftmaxFamily):
                 dtype: Dtype = None, use_length: Bool = False):
         if use_length:
             raise MXNetError("operator softmin: use_length=True is not supported")
-        _check_float(self, data.dtype)
+        check_float(self, data.dtype)
         data = data.astype(dtype) if dtype else data
         return _softmax(xp, -data, axis, temperature)
 

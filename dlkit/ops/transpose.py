@@ -304,7 +304,8 @@ def _check_blocks(op, shape, block_size, channels_divisible):
     if block_size < 1:
         raise shape_error(op, f"block_size={block_size} must be at least 1")
     if len(shape) != 4:
-        raise shape_error(op, f"data must be 4-D (N, C, H, W), got shape {tuple(shape)}")
+        raise shape_error(op, f"data must be 4-D (N, C, H, W), got shape "
+                              f"{tuple(shape)}")
     if channels_divisible and shape[1] % (block_size * block_size):
         raise shape_error(op, f"channels {shape[1]} of data {tuple(shape)} are not "
                               f"divisible by block_size^2 = {block_size ** 2}")
@@ -323,7 +324,8 @@ def _depth_to_space(data, block):
 
 
 def _space_to_depth(data, block):
-    """The inverse of ``_depth_to_space``: ``(N, C, H*b, W*b)`` -> ``(N, b*b*C, H, W)``."""
+    """The inverse of ``_depth_to_space``: ``(N, C, H*b, W*b)`` becomes
+    ``(N, b*b*C, H, W)``."""
     n, c, height, width = data.shape
     h, w = height // block, width // block
     blocks = data.reshape(n, c, h, block, w, block).transpose(0, 3, 5, 1, 2, 4)
@@ -333,7 +335,7 @@ def _space_to_depth(data, block):
 class _BlockMove(Op):
     """``depth_to_space`` and ``space_to_depth``: each moves ``block_size`` x
     ``block_size`` blocks between channels and space, and its gradient is the other
-    one's move (``move``/``undo``)."""
+    one's move."""
     infer_type = same_dtype
     to_space = True     # depth_to_space: (N, b*b*C, H, W) -> (N, C, H*b, W*b)
 
