@@ -79,7 +79,10 @@ class Executor:
         self._output_names = symbol.list_outputs()
         self._shapes = shapes
         self._make_plan()
-        self.outputs = [NDArray(ctx.xp.zeros(self._entry_shape(entry), "float32"), ctx)
+        # a size known only when the op runs (boolean_mask's rows, None) starts at 0
+        self.outputs = [NDArray(ctx.xp.zeros(tuple(dim or 0 for dim in
+                                                   self._entry_shape(entry)),
+                                             "float32"), ctx)
                         for entry in symbol._outputs]
         self._values = None
         self._is_train = False

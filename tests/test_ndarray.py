@@ -134,3 +134,75 @@ def test_op_methods_forward_to_the_op_with_the_array_first():
     blocks = mx.nd.arange(32).reshape((1, 8, 2, 2))
     np.testing.assert_array_equal(blocks.depth_to_space(2).space_to_depth(2).asnumpy(),
                                   blocks.asnumpy())
+
+
+# ---- NDArray helpers: split_v2, from_numpy, DLPack (dlkit/ndarray/dlpack.py) ----
+def test_split_v2_method_is_the_nd_helper():
+    x = mx.nd.array(np.arange(12).reshape(6, 2))
+    parts = x.split_v2(2, axis=1, squeeze_axis=True)
+    assert [p.asnumpy().tolist() for p in parts] == [[0, 2, 4, 6, 8, 10],
+                                                      [1, 3, 5, 7, 9, 11]]
+    assert [p.shape for p in x.split_v2((2,))] == [(2, 2), (4, 2)]
+
+
+def test_from_numpy_shares_memory_and_makes_the_source_read_only():
+    source = np.arange(6, dtype="float64").reshape(2, 3)
+    x = mx.nd.from_numpy(source)
+    assert x.dtype == np.float64 and x.context == mx.cpu(0)   # dtype kept, no float32
+    x += 1
+    assert source.tolist() == [[1, 2, 3], [4, 5, 6]]
+    assert not source.flags.writeable
+
+
+def test_from_numpy_refuses_what_mxnet_cannot_share():
+    with pytest.raises(ValueError, match="c-contiguous"):
+        mx.nd.from_numpy(np.ones((3, 2)).T)
+    with pytest.raises(ValueError, match="uint16 is not supported"):
+        mx.nd.from_numpy(np.ones(3, dtype="uint16"))
+    source = np.ones((3, 2)).T
+    copy = mx.nd.from_numpy(source, zero_copy=False)
+    copy += 1
+    assert copy.dtype == np.float64 and source.sum() == 6 and source.flags.writeable
+
+
+def test_dlpack_for_write_shares_memory_both_ways():
+    x = mx.nd.ones((2, 3))
+    capsule = x.to_dlpack_for_write()
+    y = mx.nd.from_dlpack(capsule)
+    y += 1
+    assert x.asnumpy().tolist() == [[2, 2, 2], [2, 2, 2]]
+    assert "used" in repr(capsule)      # a capsule is consumed once
+    with pytest.raises(MXNetError, match="from_dlpack.*consumed only once"):
+        mx.nd.from_dlpack(capsule)
+
+
+def test_dlpack_for_read_gives_a_read_only_view():
+    x = mx.nd.array([1, 2, 3])
+    y = mx.nd.from_dlpack(mx.nd.to_dlpack_for_read(x))
+    assert y.asnumpy().tolist() == [1, 2, 3] and y.dtype == np.float32
+    with pytest.raises((ValueError, MXNetError), match="read-only"):
+        y[:] = 0
+    x[:] = 5                            # the view follows the array it reads
+    assert y.asnumpy().tolist() == [5, 5, 5]
+
+
+def test_dlpack_capsules_travel_to_and_from_numpy():
+    x = mx.nd.array([[1, 2]], dtype="int32")
+
+    class Holder:   # numpy.from_dlpack takes an object that hands out a capsule
+        def __dlpack__(self, **kwargs):
+            return x.to_dlpack_for_write()
+
+        def __dlpack_device__(self):
+            return (1, 0)
+
+    view = np.from_dlpack(Holder())
+    view += 10
+    assert x.asnumpy().tolist() == [[11, 12]]
+    from_numpy_capsule = mx.nd.from_dlpack(np.arange(3.0).__dlpack__())
+    assert from_numpy_capsule.asnumpy().tolist() == [0, 1, 2]
+
+
+def test_from_dlpack_rejects_objects_that_are_not_capsules():
+    with pytest.raises(MXNetError, match="from_dlpack.*got NDArray"):
+        mx.nd.from_dlpack(mx.nd.ones(2))

@@ -363,3 +363,19 @@ def test_inference_conflict_error_names_the_node_and_the_input():
     with pytest.raises(MXNetError, match=r"output 0 expected \(2, 4\), got \(2, 3\)"):
         _update(values, ("out", 0), (2, 4), _merge_shapes, node, "shape",
                 ("output", 0), "")
+
+
+def test_namespaces_show_prefixed_ops_under_short_names():
+    """``mx.sym.linalg.gemm2`` is the op ``_linalg_gemm2``, named ``gemm20`` as in
+    MXNet; the graph (and its JSON) records the op's own name."""
+    a, b = mx.sym.var("a"), mx.sym.var("b")
+    product = mx.sym.linalg.gemm2(a, b)
+    assert product.name == "gemm20"
+    assert json.loads(product.tojson())["nodes"][-1]["op"] == "_linalg_gemm2"
+    assert mx.sym.linalg_gemm2(a, b).name == "linalg_gemm20"
+    assert mx.nd.linalg.gemm2.__name__ == "gemm2"
+    result = mx.nd.linalg.gemm2(mx.nd.ones((2, 3)), mx.nd.ones((3, 2)))
+    assert result.asnumpy().tolist() == [[3.0, 3.0], [3.0, 3.0]]
+    for namespace in (mx.nd.linalg, mx.nd.contrib, mx.nd.image, mx.sym.linalg,
+                      mx.sym.contrib, mx.sym.image):
+        assert not any(name.startswith("_linalg_") for name in dir(namespace))

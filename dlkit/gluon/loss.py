@@ -15,7 +15,7 @@ __all__ = ["Loss", "L2Loss", "L1Loss", "SigmoidBinaryCrossEntropyLoss",
            "SigmoidBCELoss",
            "SoftmaxCrossEntropyLoss", "SoftmaxCELoss", "KLDivLoss", "HuberLoss",
            "HingeLoss", "SquaredHingeLoss", "LogisticLoss", "TripletLoss",
-           "CosineEmbeddingLoss"]
+           "CosineEmbeddingLoss", "CTCLoss"]
 
 
 def _apply_weighting(F, loss, weight=None, sample_weight=None):
@@ -280,3 +280,44 @@ class CosineEmbeddingLoss(Loss):
         x_dot_y = F.sum(x * y, axis=axis).reshape((-1, 1))
         # 1e-12 keeps zero vectors from dividing by zero, as in MXNet
         return x_dot_y / F.maximum(x_norm * y_norm, 1e-12)
+
+
+class CTCLoss(Loss):
+    """Connectionist Temporal Classification loss of unnormalised scores ``pred``, one
+    value per sample: the ``CTCLoss`` operator (``dlkit/ops/ctc.py``, where the
+    algorithm is explained) with the blank as the *last* class.
+
+    ``layout`` is ``'NTC'`` (default) or ``'TNC'`` for ``pred`` (batch, time,
+    classes); ``label_layout`` is ``'NT'`` or ``'TN'``, and labels are padded with
+    -1. ``pred_lengths`` and ``label_lengths`` (batch,) are optional.
+
+    Example
+    -------
+    >>> loss = mx.gluon.loss.CTCLoss()
+    >>> pred = mx.nd.zeros((1, 2, 3))        # 2 frames, classes a, b and the blank
+    >>> loss(pred, mx.nd.array([[0]])).asnumpy()      # 3 of 9 paths read "a"
+    array([1.0986123], dtype=float32)
+    """
+
+    def __init__(self, layout="NTC", label_layout="NT", weight=None, **kwargs):
+        if layout not in ("NTC", "TNC"):
+            raise AssertionError(f"Only 'NTC' and 'TNC' layouts for pred are "
+                                 f"supported. Got: {layout}")
+        if label_layout not in ("NT", "TN"):
+            raise AssertionError(f"Only 'NT' and 'TN' layouts for label are "
+                                 f"supported. Got: {label_layout}")
+        self._layout = layout
+        self._label_layout = label_layout
+        super().__init__(weight, label_layout.find("N"), **kwargs)
+
+    def hybrid_forward(self, F, pred, label, pred_lengths=None, label_lengths=None,
+                       sample_weight=None):
+        if self._layout == "NTC":
+            pred = F.swapaxes(pred, 0, 1)     # the operator wants time first
+        if self._batch_axis == 1:
+            label = F.swapaxes(label, 0, 1)
+        loss = F.CTCLoss(pred, label, pred_lengths, label_lengths,
+                         use_data_lengths=pred_lengths is not None,
+                         use_label_lengths=label_lengths is not None,
+                         blank_label="last")
+        return _apply_weighting(F, loss, self._weight, sample_weight)

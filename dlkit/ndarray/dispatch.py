@@ -219,6 +219,10 @@ def _prepare(op, args, kwargs):
     names = op.list_inputs(attrs)
     while len(inputs) > len(names) and inputs[-1] is None:
         inputs.pop()  # keyword inputs leave a None slot for bias when no_bias drops it
+    slots = dict(zip(op.input_names, inputs))
+    if len(inputs) > len(names) and not op.variadic and all(
+            slots[name] is None for name in slots if name not in names):
+        inputs = [slots.get(name) for name in names]   # a dropped input in the middle
     if len(inputs) < len(names):
         inputs = inputs + [None] * (len(names) - len(inputs))
     for name, value in zip(names, inputs):

@@ -18,6 +18,8 @@ MXNet quirks kept: arrays are float32 by default; ``asnumpy`` copies; basic slic
 as ``x[1:3]`` are views that write through to ``x``.
 """
 
+import warnings
+
 import numpy as np
 
 from .. import autograd
@@ -25,7 +27,8 @@ from ..base import MXNetError, dtype_np, mx_real_t
 from ..context import Context, current_context
 
 __all__ = ["NDArray", "invoke", "array", "zeros", "ones", "full", "empty", "arange",
-           "zeros_like", "ones_like", "waitall", "concatenate", "moveaxis"]
+           "linspace", "eye", "zeros_like", "ones_like", "waitall", "concatenate",
+           "moveaxis", "split_v2", "onehot_encode"]
 
 
 # --------------------------------------------------------------------------------------
@@ -292,6 +295,10 @@ class NDArray:
         return invoke("SliceChannel", [self], {"num_outputs": num_outputs, "axis": axis,
                                                "squeeze_axis": squeeze_axis})
 
+    def split_v2(self, indices_or_sections, axis=0, squeeze_axis=False):
+        """``mx.nd.split_v2(self, ...)``: parts at given indices or equal sections."""
+        return split_v2(self, indices_or_sections, axis, squeeze_axis)
+
     def slice(self, begin, end, step=()):
         return invoke("slice", [self], {"begin": begin, "end": end, "step": step})
 
@@ -448,6 +455,31 @@ class NDArray:
 
     __hash__ = object.__hash__
 
+    # ---- sharing memory with other libraries (DLPack) ----
+    def to_dlpack_for_read(self):
+        """A DLPack capsule viewing this array's memory, for another library to read
+        (``mx.nd.from_dlpack``, ``numpy.from_dlpack``, PyTorch...). No copy is made.
+
+        Differs from MXNet: the capsule is DLPack 1.0's (named ``dltensor_versioned``;
+        MXNet makes the older ``dltensor``), flagged read-only, so a NumPy consumer
+        gets a read-only view. In MXNet "for read" means waiting for pending writes
+        first; dlkit computes eagerly, so there is nothing to wait for.
+        """
+        data = self._data
+        if isinstance(data, np.ndarray):
+            data = data.view()
+            data.flags.writeable = False   # the read-only flag DLPack 1.0 carries
+        return _dlpack_capsule(data)
+
+    def to_dlpack_for_write(self):
+        """A DLPack capsule viewing this array's memory that the consumer may write:
+        ``mx.nd.from_dlpack(x.to_dlpack_for_write()) += 1`` changes ``x``.
+
+        Differs from MXNet: a DLPack 1.0 capsule (``dltensor_versioned``), since only
+        that version can tell NumPy the memory is writable.
+        """
+        return _dlpack_capsule(self._data)
+
     # ---- indexing ----
     def __getitem__(self, key):
         """Basic indexing returns a view (writes go through); advanced indexing a copy.
@@ -478,6 +510,14 @@ class NDArray:
             raise MXNetError(f"NDArray.__setitem__: cannot assign a value of shape "
                              f"{tuple(source)} to index {key!r} of an array of shape "
                              f"{self.shape}: {error}") from None
+
+
+def _dlpack_capsule(data):
+    """``data.__dlpack__()`` in DLPack 1.0's format where the library has it."""
+    try:
+        return data.__dlpack__(max_version=(1, 0))
+    except TypeError:   # a CuPy without DLPack 1.0
+        return data.__dlpack__()
 
 
 def _index_key(key):
@@ -593,6 +633,21 @@ def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None,
                                   "ctx": _ctx(ctx), "dtype": dtype})
 
 
+def linspace(start, stop, num, endpoint=True, ctx=None, dtype=mx_real_t):
+    """``num`` evenly spaced values from ``start`` to ``stop`` (included unless
+    ``endpoint=False``), computed by the ``_linspace`` op."""
+    return invoke("_linspace", [], {"start": start, "stop": stop, "num": num,
+                                    "endpoint": endpoint, "ctx": _ctx(ctx),
+                                    "dtype": dtype})
+
+
+def eye(N, M=0, k=0, ctx=None, dtype=None, **kwargs):  # noqa: N803  (MXNet's names)
+    """An ``N x M`` array (``M=0``: ``N x N``) with ones on diagonal ``k`` (``k > 0``
+    above the main one), float32 unless ``dtype`` is given; the ``_eye`` op."""
+    return invoke("_eye", [], {"N": N, "M": M, "k": k, "ctx": _ctx(ctx),
+                               "dtype": mx_real_t if dtype is None else dtype})
+
+
 def zeros_like(data, **kwargs):
     """Zeros with the shape, dtype and context of ``data``.
 
@@ -614,6 +669,57 @@ def waitall():
 def concatenate(arrays, axis=0, always_copy=True):
     """Join arrays along ``axis`` (MXNet's python helper; same as ``concat``)."""
     return invoke("Concat", list(arrays), {"dim": axis, "num_args": len(arrays)})
+
+
+def split_v2(ary, indices_or_sections, axis=0, squeeze_axis=False):
+    """Split ``ary`` along ``axis`` (MXNet's Python helper for the ``_split_v2`` op).
+
+    An int ``N`` gives ``N`` equal parts (a ``ValueError`` if the axis does not divide
+    evenly); a tuple ``(2, 3)`` splits before positions 2 and 3: ``ary[:2]``,
+    ``ary[2:3]``, ``ary[3:]``. Returns a list of NDArrays, or one NDArray for one part.
+
+    Example
+    -------
+    >>> [part.shape for part in mx.nd.split_v2(mx.nd.zeros((6, 2)), (1, 4))]
+    [(1, 2), (3, 2), (2, 2)]
+    """
+    length = ary.shape[axis]
+    if isinstance(indices_or_sections, int):
+        if length % indices_or_sections:
+            raise ValueError("array split does not result in an equal division")
+        size = length // indices_or_sections
+        indices = [part * size for part in range(indices_or_sections)]
+    elif isinstance(indices_or_sections, tuple):
+        indices = [0] + list(indices_or_sections)
+    else:   # MXNet's rule: a list is refused too
+        raise ValueError("indices_or_sections must either int or tuple of ints")
+    return invoke("_split_v2", [ary], {"indices": indices, "axis": axis,
+                                       "squeeze_axis": squeeze_axis})
+
+
+def onehot_encode(indices, out):
+    """Write the one-hot rows of the 1-d ``indices`` into the 2-d ``out`` and return
+    it (MXNet's older form of ``one_hot``; an index outside the row gives zeros)."""
+    return invoke("_onehot_encode", [indices, out], {}, out)
+
+
+def histogram(a, bins=10, range=None):  # noqa: A002  (MXNet's names)
+    """Histogram of ``a`` (flattened): ``(counts, edges)``, by the op ``_histogram``.
+
+    ``bins`` is an NDArray of edges or a number of equal bins over ``range``. Without a
+    range MXNet hands the data to NumPy's ``histogram`` (over ``a.min()..a.max()``)
+    and returns float32 arrays, with a warning; dlkit does the same.
+    """
+    if isinstance(bins, NDArray):
+        return invoke("_histogram", [a, bins], {})
+    if isinstance(bins, int) and not isinstance(bins, bool):
+        if range is None:
+            warnings.warn("range is not specified, using numpy's result to ensure "
+                          "consistency with numpy")
+            counts, edges = np.histogram(a.asnumpy(), bins=bins)
+            return array(counts, ctx=a.context), array(edges, ctx=a.context)
+        return invoke("_histogram", [a], {"bin_cnt": bins, "range": range})
+    raise ValueError("bins argument should be either an integer or an NDArray")
 
 
 def moveaxis(tensor, source, destination):

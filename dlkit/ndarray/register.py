@@ -10,7 +10,7 @@ import inspect
 from ..ops.registry import REQUIRED, list_ops
 from .ndarray import invoke
 
-__all__ = ["make_function", "public_functions", "docstring"]
+__all__ = ["make_function", "public_functions", "namespace_functions", "docstring"]
 
 
 def _signature(op):
@@ -65,4 +65,22 @@ def public_functions():
     for op in list_ops():
         for name in (op.name, *op.aliases):
             functions[name] = make_function(op, name)
+    return functions
+
+
+def namespace_functions(prefix, make=make_function):
+    """``{short name: function}`` for the ops of one MXNet namespace.
+
+    MXNet files some operators under a prefix and shows them in a sub-namespace without
+    it: the op ``_linalg_gemm2`` is ``mx.nd.linalg.gemm2``, ``_contrib_box_nms`` is
+    ``mx.nd.contrib.box_nms``. The short name is the function's name (and so a Symbol's
+    auto name: ``gemm20``, as in MXNet). ``make`` builds one function (``mx.sym``
+    passes its own).
+    """
+    functions = {}
+    for op in list_ops():
+        for name in (op.name, *op.aliases):
+            if name.startswith(prefix):
+                short = name[len(prefix):]
+                functions[short] = make(op, short)
     return functions

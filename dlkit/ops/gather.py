@@ -1,4 +1,6 @@
-"""``gather_nd`` and ``scatter_nd``: read or write whole slices at index tuples.
+"""``gather_nd`` and ``scatter_nd``: read or write whole slices at index tuples;
+``ravel_multi_index`` and ``unravel_index``: turn index tuples into flat positions and
+back.
 
 ``indices`` has shape ``(M, Y0, Y1, ...)``: column ``y`` holds one index tuple into
 the first ``M`` axes of the full array ``(X0, X1, ..., X_{M-1}, rest...)``::
@@ -13,7 +15,9 @@ from the end, as in NumPy.
 """
 from ..base import MXNetError
 from .indexing import _scatter_add
-from .registry import (Example, Op, Shape, first_dtype, register_op, shape_error)
+from .registry import (Example, Op, Shape, first_dtype, register_op, same_dtype,
+                       shape_error)
+from .shape import _ZeroGrad, _unknown
 
 
 def _index_tuple(op, indices, full_shape):
@@ -97,3 +101,91 @@ class ScatterNd(Op):
     def backward(self, xp, inputs, outputs, out_grads, *, shape):
         indices = inputs[1]
         return [out_grads[0][_index_tuple(self, indices, shape)], None]
+
+
+# --------------------------------------------------------------------------------------
+# Index tuples <-> flat positions: ravel_multi_index, unravel_index.
+# --------------------------------------------------------------------------------------
+def _check_index_shape(op, shape):
+    """``shape`` is required and, after its first entry, has no zero (a divisor)."""
+    if not shape:
+        raise shape_error(op, "the attribute shape is required, e.g. shape=(7, 6)")
+    if 0 in shape[1:]:
+        raise shape_error(op, f"shape {shape} has a 0 after its first entry; every "
+                              "size but the first must be non-zero")
+
+
+@register_op
+class RavelMultiIndex(_ZeroGrad, Op):
+    """Flat C-order positions of the index tuples in the columns of ``data``:
+    ``out[j] = (data[0, j] * shape[1] + data[1, j]) * shape[2] + ...``, NumPy's
+    ``ravel_multi_index``. ``shape[0]`` never enters the sum, so it may be ``-1``.
+
+    MXNet quirks kept: index values are truncated to integers and not range-checked;
+    the output keeps ``data``'s dtype; the gradient is zero.
+    """
+    name = "_ravel_multi_index"
+    aliases = ("ravel_multi_index",)
+    infer_type = same_dtype
+    examples = [Example(shapes=[(2, 3)], attrs={"shape": (7, 6)},
+                        values={"data": [[3, 6, 6], [4, 5, 1]]}, grad=False,
+                        reason="integer output: the gradient is zero"),
+                Example(shapes=[(3, 2)], attrs={"shape": (-1, 2, 3)},
+                        values={"data": [[1, 2], [1, 0], [0, 2]]}, grad=False,
+                        reason="integer output: the gradient is zero")]
+
+    def infer_shape(self, in_shapes, *, shape):
+        _check_index_shape(self, shape)
+        data = in_shapes[0]
+        if data is None:
+            return _unknown(self, in_shapes)
+        if len(data) != 2 or data[0] != len(shape):
+            raise shape_error(self, f"data must have shape ({len(shape)}, N): one "
+                                    f"column per index tuple into shape {shape}, got "
+                                    f"{data}")
+        return list(in_shapes), [(data[1],)]
+
+    def forward(self, xp, data, *, shape: Shape = None):
+        indices = data.astype(xp.int64)   # truncates toward zero, as MXNet's cast
+        flat = indices[0]
+        for axis in range(1, len(shape)):
+            flat = flat * shape[axis] + indices[axis]
+        return flat.astype(data.dtype)
+
+
+@register_op
+class UnravelIndex(_ZeroGrad, Op):
+    """The index tuples of the flat C-order positions in ``data``, one column each:
+    the inverse of ``ravel_multi_index``, with output shape ``(len(shape), N)``.
+
+    MXNet quirks kept: ``shape[0]`` is not used (it may be ``-1``), so a position past
+    the end gives a first index past ``shape[0]``; positions are truncated to integers
+    and a negative one gives negative indices (C's ``%``); the output keeps
+    ``data``'s dtype; the gradient is zero. ``data`` must be 1-d (MXNet 1.9.1 returns
+    wrong values for more dimensions).
+    """
+    name = "_unravel_index"
+    aliases = ("unravel_index",)
+    infer_type = same_dtype
+    examples = [Example(shapes=[(4,)], attrs={"shape": (7, 6)},
+                        values={"data": [22, 41, 37, 100]}, grad=False,
+                        reason="integer output: the gradient is zero")]
+
+    def infer_shape(self, in_shapes, *, shape):
+        _check_index_shape(self, shape)
+        data = in_shapes[0]
+        if data is None:
+            return _unknown(self, in_shapes)
+        if len(data) != 1:
+            raise shape_error(self, f"data must be 1-d (N flat positions), got shape "
+                                    f"{data}; flatten it with reshape((-1,)) first")
+        return list(in_shapes), [(len(shape), data[0])]
+
+    def forward(self, xp, data, *, shape: Shape = None):
+        flat = data.astype(xp.int64)
+        rows = [None] * len(shape)
+        for axis in range(len(shape) - 1, 0, -1):
+            rows[axis] = xp.fmod(flat, shape[axis])   # C's %: the sign of flat
+            flat = (flat - rows[axis]) // shape[axis]
+        rows[0] = flat
+        return xp.stack(rows).astype(data.dtype)

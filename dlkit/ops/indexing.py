@@ -1,5 +1,6 @@
-"""Selection by index: ``take``, ``pick``, ``one_hot`` and ``_getitem`` (what
-``x[key]`` runs while autograd records).
+"""Selection by index: ``take``, ``pick``, ``batch_take``, ``one_hot``,
+``fill_element_0index``, ``_onehot_encode`` and ``_getitem`` (what ``x[key]`` runs while
+autograd records).
 
 Each selects input elements by index, so its gradient is the output gradient scattered
 into zeros of the input's shape at the selected places. ``take`` may select a place
@@ -9,7 +10,8 @@ twice, so it adds rather than assigns (``_scatter_add``)::
     grad  (3, 2) <--add rows' grads at 0, 0, 2-- out_grad (3, 2)
 
 ``one_hot`` builds an array from indices, which are not differentiable. Sorting
-(``topk``, ``sort``, ``argsort``) lives in ``sort.py``.
+(``topk``, ``sort``, ``argsort``) lives in ``sort.py``; ``ravel_multi_index`` and
+``unravel_index`` (index arithmetic) in ``gather.py``.
 """
 import numpy as np
 
@@ -102,6 +104,7 @@ class Pick(Op):
     data and ``axis=-1``. ``index`` has the shape of ``data`` without ``axis``.
     Out-of-range indices are clipped or wrapped (``mode``)."""
     name = "pick"
+    aliases = ("choose_element_0index",)   # MXNet's older name for the same op
     infer_type = first_dtype
     examples = [Example(shapes=[(3, 4), (3,)], values={"index": [0, 3, 1]}),
                 Example(shapes=[(3, 4), (4,)], attrs={"axis": 0, "keepdims": True,
@@ -192,9 +195,129 @@ class OneHot(Op):
 
 
 # --------------------------------------------------------------------------------------
-# Sorting: topk, sort, argsort. Equal values keep their input order (stable), as in
-# MXNet.
+# MXNet's older row-wise ops: batch_take, fill_element_0index, _onehot_encode. Each
+# works on one element per row of a matrix; an index value is truncated to an integer.
 # --------------------------------------------------------------------------------------
+def _check_rows(op, what, shape, rows):
+    """Raise unless ``shape`` (an input named ``what``) holds one entry per row."""
+    if shape is not None and len(shape) != 1:
+        raise shape_error(op, f"{what} must be 1-d, got shape {shape}")
+    if shape is not None and shape[0] != rows:
+        raise shape_error(op, f"{what} of shape {shape} must hold one entry per row "
+                              f"of the matrix ({rows} rows)")
+
+
+@register_op
+class BatchTake(Op):
+    """``out[i] = a[i, indices[i]]``: one element per row of the 2-d ``a`` (MXNet's
+    deprecated spelling of ``pick(a, indices, axis=1)``). Out-of-range indices are
+    clipped to the row; ``indices`` holds one index per row in any shape, which the
+    output takes.
+
+    Differs from MXNet: MXNet 1.9.1 requires int32 indices and registers no gradient;
+    dlkit accepts any index dtype (like ``take`` and ``pick``) and gives ``a`` the
+    output gradient at the chosen places. It also rejects ``a`` with more than 2
+    dimensions, for which MXNet reads the wrong elements.
+    """
+    name = "batch_take"
+    examples = [Example(shapes=[(3, 4), (3,)], values={"indices": [0, 3, 5]}),
+                Example(shapes=[(2, 3), (1, 2)], values={"indices": [[2, -1]]})]
+
+    def infer_shape(self, in_shapes):
+        a, indices = in_shapes
+        if a is not None and len(a) != 2:
+            raise shape_error(self, f"a must be 2-d (rows, columns), got shape {a}; "
+                                    "use pick(a, indices, axis=-1) for more dimensions")
+        if not known(a) or not known(indices):
+            return _unknown(self, in_shapes)
+        if _size(indices) != a[0]:
+            raise shape_error(self, f"indices of shape {indices} must hold one index "
+                                    f"per row of a {a} ({a[0]} indices)")
+        return list(in_shapes), [tuple(indices)]
+
+    def infer_type(self, in_types):
+        a, indices = in_types
+        return [a, indices or "int32"], [a]   # int32: the index type MXNet infers
+
+    def forward(self, xp, a, indices):
+        index = _integer_indices(xp, indices.reshape(-1), a.shape[1], "clip", self)
+        return a[xp.arange(a.shape[0]), index].reshape(indices.shape)
+
+    def backward(self, xp, inputs, outputs, out_grads):
+        a, indices = inputs
+        index = _integer_indices(xp, indices.reshape(-1), a.shape[1], "clip", self)
+        grad = xp.zeros_like(a)
+        grad[xp.arange(a.shape[0]), index] = out_grads[0].reshape(-1)  # one per row
+        return [grad, None]
+
+
+@register_op
+class FillElement0Index(Op):
+    """A copy of the 2-d ``lhs`` with ``lhs[i, rhs[i]] = mhs[i]`` in each row ``i``
+    (``rhs`` holds 0-based column indices). MXNet quirk kept: a row whose index is
+    outside ``[0, columns)`` is left unchanged.
+
+    Not differentiable, as in MXNet 1.9.1. Differs from MXNet: MXNet accepts float32
+    arrays only; dlkit any dtype (the output has ``lhs``'s).
+    """
+    name = "fill_element_0index"
+    infer_type = first_dtype
+    examples = [Example(shapes=[(3, 4), (3,), (3,)], values={"rhs": [2, 0, 7]},
+                        grad=False, reason="not differentiable (as in MXNet)")]
+
+    def infer_shape(self, in_shapes):
+        lhs, mhs, rhs = in_shapes
+        if lhs is None:
+            return _unknown(self, in_shapes)
+        if len(lhs) != 2:
+            raise shape_error(self, f"lhs must be a 2-d matrix, got shape {lhs}")
+        _check_rows(self, "mhs (the values)", mhs, lhs[0])
+        _check_rows(self, "rhs (the indices)", rhs, lhs[0])
+        return [lhs, (lhs[0],), (lhs[0],)], [lhs]
+
+    def forward(self, xp, lhs, mhs, rhs):
+        result = lhs.copy()
+        index = rhs.astype(xp.int64)
+        inside = (index >= 0) & (index < lhs.shape[1])
+        rows = xp.arange(lhs.shape[0])[inside]
+        result[rows, index[inside]] = mhs[inside]
+        return result
+
+
+@register_op
+class OneHotEncode(Op):
+    """Rows of ``rhs``'s shape holding 1 at column ``lhs[i]`` and 0 elsewhere (all 0
+    when the index is out of range); ``rhs`` gives only the shape. Behind
+    ``mx.nd.onehot_encode(indices, out)``, which writes into ``out``; ``one_hot`` is
+    the modern op.
+
+    Differs from MXNet: MXNet accepts float32 arrays only; dlkit any dtype (the output
+    has ``rhs``'s).
+    """
+    name = "_onehot_encode"
+    examples = [Example(shapes=[(3,), (3, 4)], values={"lhs": [1, 3, 4]}, grad=False,
+                        reason="indices are not differentiable; rhs gives a shape")]
+
+    def infer_shape(self, in_shapes):
+        lhs, rhs = in_shapes
+        if rhs is None:
+            return _unknown(self, in_shapes)
+        if len(rhs) != 2:
+            raise shape_error(self, f"the output (rhs) must be 2-d, got shape {rhs}")
+        _check_rows(self, "the indices (lhs)", lhs, rhs[0])
+        return [(rhs[0],), rhs], [rhs]
+
+    def infer_type(self, in_types):
+        return list(in_types), [in_types[1]]
+
+    def forward(self, xp, lhs, rhs):
+        hot = lhs.astype(xp.int64)[:, None] == xp.arange(rhs.shape[1])
+        return hot.astype(rhs.dtype)
+
+    def backward(self, xp, inputs, outputs, out_grads):
+        return [None, None]
+
+
 # --------------------------------------------------------------------------------------
 # _getitem: what ``x[key]`` runs while autograd records.
 # --------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
-"""Loss-head operators: ``SoftmaxOutput``, the regression outputs, ``MakeLoss``,
-``softmax_cross_entropy`` and ``smooth_l1``.
+"""Loss-head operators: ``SoftmaxOutput``, ``SVMOutput``, the regression outputs,
+``MakeLoss``, ``softmax_cross_entropy`` and ``smooth_l1``.
 
-The first three families are MXNet's *output layers*. Their forward computes a
+The first four families are MXNet's *output layers*. Their forward computes a
 prediction (softmax, identity, sigmoid) but their backward returns the gradient of a
 loss that is never computed::
 
@@ -19,7 +19,7 @@ MXNet 1.9.1 in ``tests/golden/ops_loss.json`` instead.
 import math
 
 from .registry import (Bool, Choice, Example, Float, Op, first_dtype, known,
-                       merge_shape, register_op, same_dtype, shape_error)
+                       merge_shape, register_op, same_dtype, same_shape, shape_error)
 from .softmax import _softmax
 
 _NORMALIZATION = Choice("batch", "null", "valid")
@@ -145,6 +145,68 @@ def _class_view(data, multi_output, preserve_shape):
 
 
 # --------------------------------------------------------------------------------------
+# SVMOutput.
+# --------------------------------------------------------------------------------------
+@register_op
+class SVMOutput(Op):
+    """Identity in forward; gradient of a one-vs-rest hinge loss in backward.
+
+    The classes lie on the last axis of ``data``: each row of ``data`` viewed as
+    ``(-1, C)`` holds the scores of one example, and ``label`` (shape
+    ``data.shape[:-1]``) its class ``k = int(label)``. With ``m`` the ``margin`` and
+    ``r`` the ``regularization_coefficient``, backward ignores the head gradient and
+    returns, for the score ``x`` of class ``j``::
+
+        L2-SVM (default), loss r * max(0, m - y x)^2 with y = +1 at j = k, else -1:
+            j == k:  -2 r max(0, m - x)          j != k:  2 r max(0, m + x)
+        L1-SVM (use_linear=True), loss r * max(0, m - y x):
+            j == k:  -r [x < m]                  j != k:  r [x > -m]
+
+    There is no division by the batch size. A label outside ``[0, C)`` selects no
+    class (every score is pushed below ``-m``); the label gets no gradient.
+    """
+    name = "SVMOutput"
+    is_loss = True  # backward ignores out_grads
+    examples = [Example(shapes=[(3, 4), (3,)], values={"label": [2, 0, 3]}, low=-2,
+                        high=2, grad=False, reason=_NOT_A_DERIVATIVE),
+                Example(shapes=[(2, 3, 2), (2, 3)],
+                        values={"label": [0, 1, 1, 0, 5, 1]},
+                        attrs={"use_linear": True, "margin": 0.5}, low=-2, high=2,
+                        grad=False, reason=_NOT_A_DERIVATIVE)]
+    infer_type = same_dtype   # MXNet gives the label data's dtype
+
+    def infer_shape(self, in_shapes, **attrs):
+        data, label = in_shapes
+        if data is None:
+            return [data, label], [None]
+        if len(data) < 2:
+            raise shape_error(self, f"data must have a class axis and at least one "
+                                    f"example axis, got shape {tuple(data)}; give a "
+                                    "single example the shape (1, classes)")
+        label = merge_shape(self, f"label for data {tuple(data)} (one label per row "
+                                  f"{tuple(data[:-1])})", tuple(data[:-1]), label)
+        return [data, label], [data]
+
+    def forward(self, xp, data, label, *, margin: Float = 1.0,
+                regularization_coefficient: Float = 1.0, use_linear: Bool = False):
+        return data.copy()
+
+    def backward(self, xp, inputs, outputs, out_grads, *, margin,
+                 regularization_coefficient, use_linear):
+        data, label = inputs
+        scores = data.reshape(-1, data.shape[-1])
+        labels = label.reshape(-1, 1).astype("int64")   # int() truncates, as MXNet
+        hit = labels == xp.arange(scores.shape[1])[None, :]
+        if use_linear:
+            grad = xp.where(hit, -1.0 * (scores < margin), 1.0 * (scores > -margin))
+        else:
+            grad = xp.where(hit, -2 * xp.maximum(margin - scores, 0),
+                            2 * xp.maximum(margin + scores, 0))
+        grad = grad * regularization_coefficient
+        return [grad.astype(data.dtype).reshape(data.shape), None]
+
+
+# --------------------------------------------------------------------------------------
 # Regression outputs.
 # --------------------------------------------------------------------------------------
 class RegressionOutput(Op):
@@ -263,6 +325,23 @@ class MakeLoss(Op):
         elif normalization == "valid":
             norm = max(int((data > valid_thresh).sum()), 1)
         return [xp.full(data.shape, grad_scale / norm, dtype=data.dtype)]
+
+
+@register_op
+class MakeLossNoAttrs(Op):
+    """``make_loss``: mark ``data`` as a loss. A separate MXNet op from ``MakeLoss``,
+    without its attributes: forward is the identity and backward returns 1 for every
+    element whatever the head gradient, so ``backward()`` minimizes the sum."""
+    name = "make_loss"
+    is_loss = True  # backward ignores out_grads
+    infer_shape, infer_type = same_shape, same_dtype
+    examples = [Example(shapes=[(2, 3)], grad=False, reason=_NOT_A_DERIVATIVE)]
+
+    def forward(self, xp, data):
+        return data.copy()
+
+    def backward(self, xp, inputs, outputs, out_grads):
+        return [xp.ones_like(inputs[0])]
 
 
 # --------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ this module holds the layers around them:
   ``LeakyReLU`` (leaky, elu, selu, gelu, prelu with a learned ``gamma``, rrelu);
 * (normalization, ``BatchNorm`` and friends, lives in ``norm.py``);
 * ``Dropout`` and ``Embedding``;
+* ``IdentityAttachKLSparseReg``, a sparsity penalty for autoencoders;
 * (the softmax family, ``softmax``, ``log_softmax`` and friends, lives in
   ``softmax.py``).
 
@@ -305,3 +306,56 @@ class Embedding(Op):
         rows = out_grads[0].reshape(-1, output_dim)
         _scatter_add(xp, weight_grad, indices.reshape(-1), rows)
         return [None, weight_grad]
+
+
+# --------------------------------------------------------------------------------------
+# A sparsity regularizer.
+# --------------------------------------------------------------------------------------
+@register_op
+class IdentityAttachKLSparseReg(Op):
+    """Identity in forward; backward adds the gradient of a sparsity penalty to the
+    head gradient, for the sigmoid activations ``data`` ``(N, C)`` of a sparse
+    autoencoder.
+
+    The penalty is ``penalty * sum_c KL(t || rho_c)``, the Kullback-Leibler divergence
+    between the ``sparseness_target`` t and each unit's average activation rho_c::
+
+        d/d rho KL(t || rho) = -t / rho + (1 - t) / (1 - rho)
+
+    rho is the auxiliary state ``moving_avg`` ``(C,)``, which the backward first moves
+    IN PLACE towards the batch mean, ``momentum * moving_avg + (1 - momentum) *
+    mean(data, axis=0)`` (whether training or not, as MXNet 1.9.1 does); then every
+    row's gradient gets ``penalty * (-t / rho + (1 - t) / (1 - rho))``. The forward
+    leaves ``moving_avg`` alone. MXNet 1.9.1 computes the op for 2-D data only.
+    """
+    name = "IdentityAttachKLSparseReg"
+    aux_names = ("moving_avg",)
+    examples = [Example(shapes=[(3, 4), (4,)], low=0.1, high=0.9, grad=False,
+                        reason="backward adds a penalty gradient to the identity's"),
+                Example(shapes=[(2, 3), (3,)], low=0.1, high=0.9, grad=False,
+                        attrs={"sparseness_target": 0.3, "penalty": 0.5,
+                               "momentum": 0.5},
+                        reason="backward adds a penalty gradient to the identity's")]
+
+    def infer_shape(self, in_shapes, **attrs):
+        data = in_shapes[0]
+        if data is None:
+            return list(in_shapes), [None]
+        if len(data) != 2:
+            raise shape_error(self, f"data has shape {tuple(data)}; the op takes 2-D "
+                                    "(batch, units) data, as in MXNet 1.9.1 (reshape "
+                                    "it to (N, -1) first)")
+        in_shapes = _vector_shapes(self, data, 1, in_shapes, {1: "moving_avg"})
+        return in_shapes, [tuple(data)]
+
+    def forward(self, xp, data, moving_avg, *, sparseness_target: Float = 0.1,
+                penalty: Float = 0.001, momentum: Float = 0.9):
+        return data.copy()
+
+    def backward(self, xp, inputs, outputs, out_grads, *, sparseness_target, penalty,
+                 momentum):
+        data, moving_avg = inputs
+        moving_avg[...] = momentum * moving_avg + (1 - momentum) * data.mean(axis=0)
+        target = sparseness_target
+        kl_grad = -target / moving_avg + (1 - target) / (1 - moving_avg)
+        return [out_grads[0] + penalty * kl_grad, None]

@@ -1,12 +1,13 @@
-"""Normalization operators: ``BatchNorm``, ``LayerNorm``, ``InstanceNorm``,
-``L2Normalization``.
+"""Normalization operators: ``BatchNorm`` (and the legacy ``BatchNorm_v1``),
+``LayerNorm``, ``InstanceNorm``, ``GroupNorm``, ``L2Normalization``.
 
-The first three standardize ``x_hat = (x - mean) / sqrt(var + eps)`` over some axes and
-then scale and shift per channel; they differ only in *which* axes::
+The first four standardize ``x_hat = (x - mean) / sqrt(var + eps)`` over some axes and
+then scale and shift; they differ only in *which* axes::
 
     data (N, C, H, W)   BatchNorm: over N, H, W   (one mean per channel)
                         InstanceNorm: over H, W   (one mean per sample and channel)
                         LayerNorm(axis=-1): over W only
+                        GroupNorm: over C / G channels and H, W (per sample and group)
 
 What backward needs is returned as hidden outputs, as MXNet does: ``BatchNorm`` returns
 its batch mean and inverse standard deviation, ``LayerNorm`` its mean and std.
@@ -76,6 +77,23 @@ def _update_moving(moving_mean, moving_var, batch_mean, batch_var, momentum):
     """``moving = momentum * moving + (1 - momentum) * batch``, in place."""
     moving_mean[...] = momentum * moving_mean + (1 - momentum) * batch_mean
     moving_var[...] = momentum * moving_var + (1 - momentum) * batch_var
+
+
+def _batch_norm(xp, data, gamma, beta, moving_mean, moving_var, *, eps, fix_gamma,
+                batch_statistics, axis):
+    """BatchNorm's forward: ``(out, mean, var, inv_std)``, the statistics as ``(C,)``
+    vectors: the batch's (``batch_statistics``) or the moving ones."""
+    view = _channel_view(data.ndim, axis)
+    if batch_statistics:
+        other_axes = tuple(index for index in range(data.ndim) if index != axis)
+        mean, var = _moments(data, other_axes)
+    else:
+        mean, var = moving_mean.reshape(view), moving_var.reshape(view)
+    inv_std = 1 / xp.sqrt(var + eps)
+    scale = inv_std if fix_gamma else gamma.reshape(view) * inv_std
+    out = (data - mean) * scale + beta.reshape(view)
+    # copies, so that later moving-statistics updates cannot change these outputs
+    return out, mean.reshape(-1).copy(), var.reshape(-1).copy(), inv_std.reshape(-1)
 
 
 # --------------------------------------------------------------------------------------
@@ -157,18 +175,11 @@ class BatchNorm(_WithStatistics):
                 min_calib_range: OptionalFloat = None,
                 max_calib_range: OptionalFloat = None,
                 is_train=False):
-        axis = axis % data.ndim
-        view = _channel_view(data.ndim, axis)
-        if is_train and not use_global_stats:
-            other_axes = tuple(index for index in range(data.ndim) if index != axis)
-            mean, var = _moments(data, other_axes)
-        else:
-            mean, var = moving_mean.reshape(view), moving_var.reshape(view)
-        inv_std = 1 / xp.sqrt(var + eps)
-        scale = inv_std if fix_gamma else gamma.reshape(view) * inv_std
-        out = (data - mean) * scale + beta.reshape(view)
-        # copies, so that later moving-statistics updates cannot change these outputs
-        return out, mean.reshape(-1).copy(), inv_std.reshape(-1)
+        out, mean, _, inv_std = _batch_norm(
+            xp, data, gamma, beta, moving_mean, moving_var, eps=eps,
+            fix_gamma=fix_gamma, batch_statistics=is_train and not use_global_stats,
+            axis=axis % data.ndim)
+        return out, mean, inv_std
 
     def backward(self, xp, inputs, outputs, out_grads, *, fix_gamma, use_global_stats,
                  axis, momentum, is_train=False, **attrs):
@@ -193,6 +204,57 @@ class BatchNorm(_WithStatistics):
         else:
             gamma_grad = (out_grad * x_hat).sum(axis=other_axes)
         return [data_grad, gamma_grad, out_grad.sum(axis=other_axes), None, None]
+
+
+@register_op
+class BatchNormV1(BatchNorm):
+    """The deprecated first ``BatchNorm``, kept for old model files: the same op with
+    the channel axis fixed at 1 and no ``axis``, ``cudnn_off`` or calibration
+    attributes. MXNet 1.9.1 computes it for 2-D ``(N, C)`` and 4-D ``(N, C, H, W)``
+    data only, so dlkit accepts those.
+
+    Outputs, gradients and the moving statistics (updated in backward) are
+    ``BatchNorm``'s, with one difference: the hidden ``var`` output (visible with
+    ``output_mean_var=True``) is the variance itself, the batch's in training and
+    ``moving_var`` in prediction, where ``BatchNorm`` returns ``1 / sqrt(var + eps)``.
+
+    Differs from MXNet: as for ``BatchNorm``, a backward in prediction gives the
+    affine map's data gradient ``dy * gamma / sqrt(moving_var + eps)``; MXNet 1.9.1's
+    ``BatchNorm_v1`` returns a mixture of formulas there that is no derivative.
+    """
+    name = "BatchNorm_v1"
+    examples = [Example(shapes=[(4, 3, 2, 2)] + [(3,)] * 4, low=0.2, is_train=True,
+                        attrs={"fix_gamma": False}),
+                Example(shapes=[(5, 3)] + [(3,)] * 4, low=0.2, is_train=True),
+                Example(shapes=[(4, 3, 2, 1)] + [(3,)] * 4, low=0.2,
+                        attrs={"fix_gamma": False}),
+                Example(shapes=[(4, 3)] + [(3,)] * 4, low=0.2, is_train=True,
+                        attrs={"output_mean_var": True}, grad=False,
+                        reason="gradients arriving at mean/var outputs are ignored")]
+
+    def infer_shape(self, in_shapes, **attrs):
+        data = in_shapes[0]
+        if data is not None and len(data) not in (2, 4):
+            raise shape_error(self, f"data has shape {tuple(data)}; BatchNorm_v1 takes "
+                                    "2-D (N, C) or 4-D (N, C, H, W) data, as in MXNet "
+                                    "1.9.1 (use BatchNorm for other shapes)")
+        return super().infer_shape(in_shapes, axis=1)
+
+    def forward(self, xp, data, gamma, beta, moving_mean, moving_var, *,
+                eps: Float = 1e-3, momentum: Float = 0.9, fix_gamma: Bool = True,
+                use_global_stats: Bool = False, output_mean_var: Bool = False,
+                is_train=False):
+        out, mean, var, _ = _batch_norm(
+            xp, data, gamma, beta, moving_mean, moving_var, eps=eps,
+            fix_gamma=fix_gamma, batch_statistics=is_train and not use_global_stats,
+            axis=1)
+        return out, mean, var
+
+    def backward(self, xp, inputs, outputs, out_grads, *, eps, **attrs):
+        # BatchNorm's backward reads 1 / sqrt(var + eps) where we keep var
+        inv_std = 1 / xp.sqrt(outputs[2] + eps)
+        return super().backward(xp, inputs, [outputs[0], outputs[1], inv_std],
+                                out_grads, axis=1, **attrs)
 
 
 @register_op
@@ -283,6 +345,75 @@ class InstanceNorm(Op):
         not_channel = (0, *spatial)
         return [data_grad, (out_grad * x_hat).sum(axis=not_channel),
                 out_grad.sum(axis=not_channel)]
+
+
+@register_op
+class GroupNorm(_WithStatistics):
+    """Group normalization: split the channels of ``data`` ``(N, C, spatial...)`` into
+    ``num_groups`` groups of ``C / num_groups`` channels and standardize each sample's
+    group over its channels and spatial axes, then scale and shift::
+
+        x = data.reshape(N, G, -1)
+        out = (x - mean(x, axis=2)) / sqrt(var(x, axis=2) + eps) * gamma + beta
+
+    MXNet 1.9.1 quirk kept: ``gamma`` and ``beta`` have one entry per *group*, shape
+    ``(num_groups,)``, not one per channel as in the paper. With ``num_groups=1`` it
+    is a layer norm over ``(C, spatial...)``; with ``num_groups=C`` an instance norm.
+    Hidden outputs: the mean and the standard deviation ``sqrt(var + eps)``, shape
+    ``(N, num_groups)`` (visible with ``output_mean_var``; gradients arriving at them
+    are ignored, as in MXNet).
+    """
+    name = "GroupNorm"
+    output_names = ("output", "mean", "std")
+    examples = [Example(shapes=[(2, 4, 3), (2,), (2,)], attrs={"num_groups": 2}),
+                Example(shapes=[(2, 3, 2, 2), (1,), (1,)], attrs={"eps": 1e-3}),
+                Example(shapes=[(1, 6, 2, 1, 2), (3,), (3,)],
+                        attrs={"num_groups": 3, "output_mean_var": True}, grad=False,
+                        reason="gradients arriving at mean/std outputs are ignored")]
+
+    def infer_shape(self, in_shapes, *, num_groups, **attrs):
+        data = in_shapes[0]
+        if num_groups < 1:
+            raise shape_error(self, f"num_groups must be at least 1, got {num_groups}")
+        completed = list(in_shapes)
+        for index, name in ((1, "gamma"), (2, "beta")):
+            shape = in_shapes[index]
+            if shape is not None and tuple(shape) not in ((num_groups,), (None,)):
+                raise shape_error(self, f"{name} has shape {tuple(shape)}, but "
+                                        f"num_groups={num_groups} needs one {name} "
+                                        f"per group: shape ({num_groups},) (MXNet "
+                                        "1.9.1 scales groups, not channels)")
+            completed[index] = (num_groups,)
+        if data is None:
+            return completed, [None, None, None]
+        if len(data) < 3:
+            raise shape_error(self, "data must be (batch, channel, spatial...) with "
+                                    f"at least 3 dimensions, got shape {tuple(data)}")
+        if data[1] is not None and data[1] % num_groups:
+            raise shape_error(self, f"data {tuple(data)} has {data[1]} channels, which "
+                                    f"num_groups={num_groups} does not divide")
+        statistics = (data[0], num_groups)
+        return completed, [tuple(data), statistics, statistics]
+
+    def forward(self, xp, data, gamma, beta, *, num_groups: Int = 1,
+                eps: Float = 1e-5, output_mean_var: Bool = False):
+        groups = data.reshape(data.shape[0], num_groups, -1)
+        mean, var = _moments(groups, (2,))
+        std = xp.sqrt(var + eps)
+        x_hat = (groups - mean) / std
+        out = x_hat * gamma.reshape(1, -1, 1) + beta.reshape(1, -1, 1)
+        return out.reshape(data.shape), mean[..., 0], std[..., 0]
+
+    def backward(self, xp, inputs, outputs, out_grads, *, num_groups, **attrs):
+        data, gamma = inputs[0], inputs[1]
+        groups = data.reshape(data.shape[0], num_groups, -1)
+        out_grad = out_grads[0].reshape(groups.shape)
+        inv_std = 1 / outputs[2][..., None]
+        x_hat = (groups - outputs[1][..., None]) * inv_std
+        data_grad = _standardize_backward(x_hat, inv_std,
+                                          out_grad * gamma.reshape(1, -1, 1), (2,))
+        return [data_grad.reshape(data.shape), (out_grad * x_hat).sum(axis=(0, 2)),
+                out_grad.sum(axis=(0, 2))]
 
 
 @register_op

@@ -1,4 +1,5 @@
-"""``Pooling``: max, average, sum or Lp over sliding windows (1-D to 3-D).
+"""``Pooling``: max, average, sum or Lp over sliding windows (1-D to 3-D), and the
+legacy ``Pooling_v1``.
 
 Pooling reads the same windows as convolution (see ``windows.py``) and reduces each one,
 one kernel position at a time: ``K`` vectorised maxima/sums over the whole batch are
@@ -82,9 +83,7 @@ class Pooling(Op):
         )
         kernel, stride, pad = geometry
         ndim = len(kernel)
-        # the lowest finite value (not -inf) pads max pooling: MXNet returns it for a
-        # window that lies wholly in the padding
-        fill = _lowest(xp, data.dtype) if pool_type == "max" else 0
+        fill = self.max_padding(xp, data.dtype) if pool_type == "max" else 0
         canvas = _pad(xp, data, pad, after, fill)
         if pool_type == "lp":
             canvas = canvas ** p_value
@@ -96,6 +95,11 @@ class Pooling(Op):
         elif pool_type == "lp":
             out = _lp_root(xp, out, p_value)
         return out
+
+    def max_padding(self, xp, dtype):
+        """The value that pads max pooling: the lowest finite one (not -inf), which
+        MXNet returns for a window that lies wholly in the padding."""
+        return _lowest(xp, dtype)
 
     def backward(self, xp, inputs, outputs, out_grads, *, kernel, pool_type,
                  global_pool, pooling_convention, stride, pad, p_value,
@@ -109,7 +113,7 @@ class Pooling(Op):
         padded = tuple(b + n + a for b, n, a in zip(pad, data.shape[2:], after))
         grad_canvas = xp.zeros(data.shape[:2] + padded, dtype=out_grad.dtype)
         if pool_type == "max":
-            canvas = _pad(xp, data, pad, after, _lowest(xp, data.dtype))
+            canvas = _pad(xp, data, pad, after, self.max_padding(xp, data.dtype))
             _max_pool_grad(xp, canvas, out, out_grad, grad_canvas, kernel, stride)
         else:
             spread = (Ellipsis,) + (None,) * ndim  # broadcast an output over a window
@@ -134,6 +138,57 @@ class Pooling(Op):
                                 * (windows / safe_out[spread]) ** (p_value - 1))
             _add_windows(grad_canvas, window_grads, stride, (1,) * ndim)
         return [_crop(grad_canvas, pad, data.shape[2:])]
+
+
+@register_op
+class PoolingV1(Pooling):
+    """The deprecated first ``Pooling``, kept for old model files: 2-D max, average or
+    sum pooling of ``NCHW`` data (MXNet 1.9.1's ``Pooling_v1`` has no 1-D or 3-D
+    pooling, no Lp pooling and no ``count_include_pad``: averages count the padding).
+
+    ``Pooling``'s code with one difference: max pooling pads with zeros, not with the
+    lowest value, so a window that overlaps the padding returns at least 0 (and a
+    window whose maximum is a padding cell sends its gradient nowhere).
+    """
+    name = "Pooling_v1"
+    examples = [
+        Example(shapes=[(2, 2, 4, 4)], attrs={"kernel": (2, 2), "stride": (2, 2)}),
+        Example(shapes=[(1, 2, 5, 4)], attrs={"kernel": (3, 3), "stride": (2, 2),
+                                              "pad": (1, 1)}, low=-1.0, high=-0.1),
+        Example(shapes=[(1, 2, 5, 4)], attrs={"kernel": (2, 2), "stride": (2, 2),
+                                              "pool_type": "avg", "pad": (1, 0),
+                                              "pooling_convention": "full"}),
+        Example(shapes=[(1, 2, 3, 3)], attrs={"pool_type": "sum", "global_pool": True})]
+
+    def infer_shape(self, in_shapes, *, kernel, global_pool, **attrs):
+        data = in_shapes[0]
+        if data is not None and len(data) != 4:
+            raise shape_error(self, f"data has shape {tuple(data)}; Pooling_v1 pools "
+                                    "4-D (batch, channel, height, width) data only "
+                                    "(use Pooling for 1-D or 3-D)")
+        if not global_pool and len(kernel) != 2:
+            raise shape_error(self, f"kernel={kernel}: Pooling_v1 needs a 2-D kernel "
+                                    "(height, width)")
+        return super().infer_shape(in_shapes, kernel=kernel, global_pool=global_pool,
+                                   cudnn_off=False, p_value=None,
+                                   count_include_pad=None, layout=None, **attrs)
+
+    def forward(self, xp, data, *, kernel: Shape = (),
+                pool_type: Choice("avg", "max", "sum") = "max",
+                global_pool: Bool = False,
+                pooling_convention: Choice("full", "valid") = "valid",
+                stride: Shape = (), pad: Shape = ()):
+        return super().forward(xp, data, kernel=kernel, pool_type=pool_type,
+                               global_pool=global_pool,
+                               pooling_convention=pooling_convention, stride=stride,
+                               pad=pad)
+
+    def max_padding(self, xp, dtype):
+        return 0
+
+    def backward(self, xp, inputs, outputs, out_grads, **attrs):
+        return super().backward(xp, inputs, outputs, out_grads, p_value=None,
+                                count_include_pad=None, **attrs)
 
 
 def _max_pool_grad(xp, canvas, out, out_grad, grad_canvas, kernel, stride):

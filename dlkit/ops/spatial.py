@@ -1,5 +1,5 @@
-"""Spatial resizing of images (``NCHW``) and volumes (``NCDHW``): ``Pad`` and
-``UpSampling``.
+"""Spatial resizing of images (``NCHW``) and volumes (``NCDHW``): ``Pad``,
+``UpSampling`` and ``Crop``.
 
 ``Pad`` adds a border around the spatial axes. Each output position along an axis
 reads one input position (or none, for a constant border), so padding is a linear map
@@ -15,8 +15,8 @@ per axis: a 0/1 matrix ``M`` of shape ``(padded size, size)``::
 ``UpSampling`` with ``sample_type='nearest'`` repeats every pixel ``scale x scale``
 times; its gradient sums each block of copies back into the pixel.
 """
-from .registry import (Choice, Example, Float, Int, Op, Shape, register_op,
-                       shape_error)
+from .registry import (Bool, Choice, Example, Float, Int, Op, Shape, known,
+                       register_op, shape_error)
 
 
 def _source_positions(xp, size, before, after, mode):
@@ -188,3 +188,77 @@ class UpSampling(Op):
                 channel += x.shape[1]
             in_grads.append(_block_sum(xp, part, x.shape[2], x.shape[3]))
         return in_grads
+
+
+@register_op
+class Crop(Op):
+    """Cut an ``(h, w)`` window out of the height and width of ``NCHW`` data (MXNet
+    calls it deprecated: ``slice`` does the same).
+
+    With one input the size is ``h_w``; with two (``num_args=2``) it is the height and
+    width of the second input, ``crop_like``, whose values are never read. The window
+    starts at ``offset`` ``(y, x)``, or in the centre with ``center_crop=True``
+    (``offset`` is then ignored; the centre rounds down). The gradient puts the output
+    gradient back into the window of a zero array; ``crop_like`` gets zeros.
+    """
+    name = "Crop"
+    examples = [Example(shapes=[(1, 2, 5, 6)], attrs={"num_args": 1, "h_w": (2, 3),
+                                                      "offset": (1, 2)}),
+                Example(shapes=[(2, 1, 4, 5), (1, 3, 3, 2)],
+                        attrs={"num_args": 2, "center_crop": True})]
+
+    def infer_shape(self, in_shapes, *, num_args, offset, h_w, center_crop):
+        if num_args not in (1, 2):
+            raise shape_error(self, f"num_args={num_args}: Crop takes the data and "
+                                    "optionally a crop_like array (1 or 2 inputs)")
+        data = in_shapes[0]
+        for index, shape in enumerate(in_shapes):
+            if shape is not None and len(shape) != 4:
+                raise shape_error(self, f"input {index} has shape {tuple(shape)}; Crop "
+                                        "needs 4-D (batch, channel, height, width) "
+                                        "arrays")
+        if len(offset) != 2 or len(h_w) != 2:
+            raise shape_error(self, f"offset={offset} and h_w={h_w} need two entries "
+                                    "each: (y, x) and (height, width)")
+        if num_args == 2:
+            if in_shapes[1] is None:
+                return list(in_shapes), [None]
+            size = tuple(in_shapes[1][2:])
+        elif min(h_w) < 1:
+            raise shape_error(self, f"h_w={h_w}: with one input the crop size h_w "
+                                    "must be given (both entries at least 1)")
+        else:
+            size = tuple(h_w)
+        if data is None:
+            return list(in_shapes), [None]
+        if not known(data[2:]) or not known(size):
+            return list(in_shapes), [tuple(data[:2]) + size]
+        start = _crop_start(data[2:], size, offset, center_crop)
+        for axis, name in enumerate(("height", "width")):
+            if size[axis] > data[2 + axis] or start[axis] + size[axis] > data[2 + axis]:
+                raise shape_error(self, f"a ({size[0]}, {size[1]}) window at offset "
+                                        f"{tuple(start)} does not fit in data "
+                                        f"{tuple(data)} (too large along its {name})")
+        return list(in_shapes), [tuple(data[:2]) + size]
+
+    def forward(self, xp, *data, num_args: Int, offset: Shape = (0, 0),
+                h_w: Shape = (0, 0), center_crop: Bool = False):
+        size = tuple(data[1].shape[2:]) if num_args == 2 else tuple(h_w)
+        top, left = _crop_start(data[0].shape[2:], size, offset, center_crop)
+        return data[0][:, :, top:top + size[0], left:left + size[1]].copy()
+
+    def backward(self, xp, inputs, outputs, out_grads, *, offset, center_crop,
+                 **attrs):
+        data, out_grad = inputs[0], out_grads[0]
+        size = out_grad.shape[2:]
+        top, left = _crop_start(data.shape[2:], size, offset, center_crop)
+        grad = xp.zeros_like(data)
+        grad[:, :, top:top + size[0], left:left + size[1]] = out_grad
+        return [grad] + [xp.zeros_like(like) for like in inputs[1:]]
+
+
+def _crop_start(spatial, size, offset, center_crop):
+    """Where Crop's window starts: ``offset``, or centred (rounding down)."""
+    if center_crop:
+        return tuple((whole - part) // 2 for whole, part in zip(spatial, size))
+    return tuple(offset)

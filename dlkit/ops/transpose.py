@@ -145,6 +145,7 @@ class Slice(Op):
     """``data[begin[0]:end[0]:step[0], begin[1]:end[1]:step[1], ...]`` with Python's
     rules (``None`` means the whole range; negative values count from the end)."""
     name = "slice"
+    aliases = ("crop",)   # MXNet's deprecated name for slice
     infer_type = same_dtype
     examples = [Example(shapes=[(3, 4, 2)], attrs={"begin": (0, 1), "end": (2, 3)}),
                 Example(shapes=[(3, 4)], attrs={"begin": (None, 3), "end": (None, 0),

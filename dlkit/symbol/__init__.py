@@ -8,13 +8,15 @@ inference, ``json.py`` MXNet's JSON format; ``dlkit/executor.py`` runs a bound g
 import numbers as _numbers
 
 from .. import ops as _ops  # noqa: F401  (registers every operator)
+from . import contrib, image, linalg
 from .json import load, load_json
 from .register import public_functions as _public_functions
 from .create import Group, Variable, var
 from .symbol import Symbol, apply_op as _apply_op
 
 __all__ = ["Symbol", "Variable", "var", "Group", "load", "load_json", "maximum",
-           "minimum", "pow", "power", "hypot"]
+           "minimum", "pow", "power", "hypot", "histogram", "linalg", "contrib",
+           "image"]
 
 
 def _ufunc(lhs, rhs, op_name, hint, scalar_op, scalar_hint, python_op):
@@ -54,6 +56,19 @@ def pow(base, exp):  # noqa: A001  (MXNet's name)
 
 
 power = pow
+
+
+def histogram(a, bins=10, range=None, **kwargs):  # noqa: A002  (MXNet's names)
+    """Histogram of ``a`` (flattened): the op ``_histogram`` with the edges ``bins``
+    (a Symbol) or ``bins`` equal bins over ``range``, which a Symbol requires."""
+    if isinstance(bins, Symbol):
+        return _apply_op("_histogram", "_histogram", [a, bins], **kwargs)
+    if isinstance(bins, int) and not isinstance(bins, bool):
+        if range is None:
+            raise ValueError("null range is not supported in symbol mode")
+        return _apply_op("_histogram", "_histogram", [a], bin_cnt=bins, range=range,
+                         **kwargs)
+    raise ValueError("bins argument should be either an integer or an NDArray")
 
 globals().update({name: function for name, function in _public_functions().items()
                   if name not in globals()})

@@ -1,9 +1,11 @@
-"""``mx.sym.zeros``, ``ones``, ``full``, ``arange``, ``linspace``, ``eye``.
+"""``mx.sym.zeros``, ``ones``, ``full``, ``arange``, ``linspace``, ``eye``, and
+``split_v2``.
 
 MXNet's Python helpers with MXNet's signatures: each adds one node of a zero-input
 creation op (``_zeros`` ... in ``dlkit/ops/creation.py``), filling in ``dtype``
 (float32) as MXNet does, so ``tojson()`` matches MXNet's. A ``0`` in ``shape`` is a
-dimension the graph infers from the node's consumers.
+dimension the graph infers from the node's consumers. ``split_v2`` is the one helper
+here with an input: it turns its argument into ``_split_v2``'s attributes.
 
 Example
 -------
@@ -15,7 +17,7 @@ from ..base import dtype_name
 from ..ops.registry import get_op
 from .create import create
 
-__all__ = ["zeros", "ones", "full", "arange", "linspace", "eye"]
+__all__ = ["zeros", "ones", "full", "arange", "linspace", "eye", "split_v2"]
 
 
 def _node(op_name, attrs, name=None, attr=None):
@@ -68,3 +70,22 @@ def eye(N, M=0, k=0, dtype=None, **kwargs):  # noqa: N803  (MXNet's names)
     """An ``N x M`` Symbol with ones on diagonal ``k`` (``_eye``)."""
     name, attr = kwargs.pop("name", None), kwargs.pop("attr", None)
     return _node("_eye", dict(kwargs, N=N, M=M, k=k, dtype=dtype), name, attr)
+
+
+def split_v2(ary, indices_or_sections, axis=0, squeeze_axis=False):
+    """Split the Symbol ``ary`` along ``axis`` (``_split_v2``): an int ``N`` gives
+    ``N`` near-equal parts, a tuple ``(2, 3)`` the parts ``[:2], [2:3], [3:]``.
+
+    MXNet quirk kept: unlike ``mx.nd.split_v2``, an ``N`` that does not divide the
+    axis is no error here; the first parts are one longer (``numpy.array_split``).
+    """
+    indices, sections = [], 0
+    if isinstance(indices_or_sections, int):
+        sections = indices_or_sections
+    elif isinstance(indices_or_sections, tuple):
+        indices = [0] + list(indices_or_sections)
+    else:
+        raise ValueError("indices_or_sections must either int or tuple of ints")
+    attrs = {"indices": indices, "axis": axis, "squeeze_axis": squeeze_axis,
+             "sections": sections}
+    return create(get_op("_split_v2"), "_split_v2", [ary], attrs)

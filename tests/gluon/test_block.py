@@ -196,3 +196,34 @@ def test_summary_prints_mxnet_table_also_after_hybridize(capsys):
         in text
     assert "{:>20}  {:>42} {:>15}".format("Dense-2", "(2, 8)", 40) in text
     assert "   Total params: 67" in text
+
+
+def test_group_norm_layer_has_one_gamma_and_beta_per_group_known_at_once():
+    layer = nn.GroupNorm(num_groups=2)
+    assert repr(layer) == "GroupNorm(eps=1e-05, num_groups=2, center=True, scale=True)"
+    params = layer.collect_params()
+    assert [(p.shape, p.grad_req) for p in params.values()] == [((2,), "write")] * 2
+    fixed = nn.GroupNorm(num_groups=2, center=False, scale=False)
+    assert [p.grad_req for p in fixed.collect_params().values()] == ["null", "null"]
+
+
+def test_group_norm_layer_matches_mxnet_docs_example_and_its_hybridized_self():
+    # the example of MXNet 1.9.1's GroupNorm docstring, with its printed numbers
+    x = nd.array(np.arange(24.0).reshape(2, 3, 4))
+    row = [-1.5932543, -1.3035717, -1.0138891, -0.7242065, -0.4345239, -0.1448413,
+           0.1448413, 0.4345239, 0.7242065, 1.0138891, 1.3035717, 1.5932543]
+    layer = nn.GroupNorm()
+    layer.initialize()
+    results = []
+    for hybridize in (False, True):
+        layer.hybridize(hybridize)
+        data = x.copy()
+        data.attach_grad()
+        with autograd.record():
+            y = layer(data)
+            loss = (y * nd.arange(24).reshape((2, 3, 4))).sum()
+        loss.backward()
+        results.append((y.asnumpy(), data.grad.asnumpy(), layer.gamma.grad().asnumpy()))
+    np.testing.assert_allclose(results[0][0].reshape(2, -1), [row, row], rtol=1e-5)
+    for imperative, hybridized in zip(*results):
+        np.testing.assert_allclose(hybridized, imperative, rtol=1e-6, atol=1e-7)

@@ -386,3 +386,93 @@ def test_constant_data_gets_no_data_gradient_computed(monkeypatch, op_name):
     out.backward()
     np.testing.assert_allclose(weight.grad.asnumpy(), expected, rtol=1e-5)
     assert calls == []
+
+
+# ---- im2col and col2im ------------------------------------------------------------
+UNGROUPED_CASES = [case for case in CONV_CASES if case[-1] == 1]
+
+
+@pytest.mark.parametrize("data_shape, weight_shape, stride, pad, dilate, groups",
+                         UNGROUPED_CASES)
+def test_filters_times_im2col_columns_is_the_convolution(ctx, data_shape, weight_shape,
+                                                         stride, pad, dilate, groups):
+    # MXNet's row order (channel, then kernel tap) is the weight's own order
+    x = np.random.uniform(-1, 1, data_shape)
+    w = np.random.uniform(-1, 1, weight_shape)
+    columns = nd.im2col(nd.array(x, ctx=ctx), kernel=weight_shape[2:], stride=stride,
+                        pad=pad, dilate=dilate).asnumpy()
+    product = np.matmul(w.reshape(len(w), -1).astype(np.float32), columns)
+    expected = direct_convolution(x, w, None, stride, pad, dilate, 1)
+    np.testing.assert_allclose(product.reshape(expected.shape), expected, rtol=1e-4,
+                               atol=1e-5)
+
+
+@pytest.mark.parametrize("data_shape, weight_shape, stride, pad, dilate, groups",
+                         UNGROUPED_CASES)
+def test_col2im_is_the_adjoint_of_im2col(ctx, data_shape, weight_shape, stride, pad,
+                                         dilate, groups):
+    attrs = dict(kernel=weight_shape[2:], stride=stride, pad=pad, dilate=dilate)
+    x = nd.array(np.random.uniform(-1, 1, data_shape), ctx=ctx, dtype="float64")
+    columns = nd.im2col(x, **attrs)
+    c = nd.array(np.random.uniform(-1, 1, columns.shape), ctx=ctx, dtype="float64")
+    image = nd.col2im(c, output_size=data_shape[2:], **attrs)
+    assert image.shape == data_shape
+    np.testing.assert_allclose((columns * c).sum().asscalar(),
+                               (x * image).sum().asscalar(), rtol=1e-10)
+
+
+def test_im2col_output_is_a_fresh_array_even_for_one_by_one_windows():
+    x = nd.array(np.arange(6.0).reshape(1, 2, 1, 3))
+    columns = nd.im2col(x, kernel=(1, 1))
+    columns[:] = 0
+    np.testing.assert_array_equal(x.asnumpy().ravel(), np.arange(6.0))
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: nd.im2col(nd.ones((1, 1, 3, 3)), kernel=(4, 4)), "larger than the padded"),
+    (lambda: nd.im2col(nd.ones((1, 1, 3, 3)), kernel=(2, 2), stride=(1,)),
+     "stride=(1,) must have 2 entries"),
+    (lambda: nd.im2col(nd.ones((1, 3, 3)), kernel=(2, 2)), "needs 4-D data"),
+    (lambda: nd.col2im(nd.ones((2, 9, 6)), output_size=(3, 4), kernel=(2, 2)),
+     "9 rows, not a multiple of the 4 taps"),
+    (lambda: nd.col2im(nd.ones((2, 8, 5)), output_size=(3, 4), kernel=(2, 2)),
+     "5 columns, but output_size=(3, 4)"),
+    (lambda: nd.col2im(nd.ones((2, 8, 6)), output_size=(3,), kernel=(2, 2)),
+     "output_size=(3,) needs 2 entries"),
+])
+def test_im2col_and_col2im_errors_name_the_shapes(call, words):
+    with pytest.raises(MXNetError) as error:
+        call()
+    assert words in str(error.value)
+
+
+# ---- Convolution_v1 -----------------------------------------------------------------
+def test_convolution_v1_is_convolution_for_2d_kernels_with_true_gradients():
+    # MXNet 1.9.1's Convolution_v1 data gradient is wrong with stride and dilate both
+    # above 1; dlkit's is Convolution's
+    x = np.random.uniform(-1, 1, (1, 4, 7, 6))
+    w = np.random.uniform(-1, 1, (6, 4, 2, 3))
+    attrs = dict(kernel=(2, 3), num_filter=6, stride=(2, 1), dilate=(2, 1),
+                 no_bias=True)
+    results = []
+    for op_name in ("Convolution_v1", "Convolution"):
+        data = nd.array(x, dtype="float64")
+        data.attach_grad()
+        with mx.autograd.record():
+            out = getattr(nd, op_name)(data, nd.array(w, dtype="float64"), **attrs)
+        out.backward()
+        results.append((out.asnumpy(), data.grad.asnumpy()))
+    np.testing.assert_array_equal(results[0][0], results[1][0])
+    np.testing.assert_array_equal(results[0][1], results[1][1])
+    expected, _ = direct_convolution_grads(x, w, np.ones(results[0][0].shape),
+                                           (2, 1), (0, 0), (2, 1), 1)
+    np.testing.assert_allclose(results[0][1], expected, rtol=1e-10)
+
+
+def test_convolution_v1_has_2d_kernels_and_no_ncw_layout():
+    with pytest.raises(MXNetError, match="2-D kernels"):
+        nd.Convolution_v1(nd.ones((1, 2, 5)), nd.ones((3, 2, 3)), nd.ones((3,)),
+                          kernel=(3,), num_filter=3)
+    with pytest.raises(MXNetError, match="'NCW' is not valid"):
+        mx.sym.Convolution_v1(mx.sym.var("data"), kernel=(3, 3), num_filter=2,
+                              layout="NCW")

@@ -64,3 +64,32 @@ def test_nd_internal_ops_use_the_context_attribute():
 def test_bad_attributes_raise_clear_errors(call, message):
     with pytest.raises(MXNetError, match=message):
         call()
+
+
+def test_nd_eye_and_linspace_helpers_match_numpy():
+    eye = mx.nd.eye(3, 4, 1, dtype="int32")
+    assert eye.dtype == np.int32
+    np.testing.assert_array_equal(eye.asnumpy(), np.eye(3, 4, 1))
+    assert mx.nd.eye(2).dtype == np.float32 and mx.nd.eye(2).shape == (2, 2)
+    line = mx.nd.linspace(-1, 2, 7, ctx=mx.cpu())
+    assert line.dtype == np.float32
+    np.testing.assert_allclose(line.asnumpy(), np.linspace(-1, 2, 7), rtol=1e-6)
+    assert mx.nd.linspace(0, 1, 4, endpoint=False).asnumpy().tolist() == [0, .25, .5,
+                                                                          .75]
+
+
+def test_linspace_into_integers_casts_each_float_value():
+    # MXNet computes in floating point, then casts: 0.25 steps become 0, 0, 0, 0, 1
+    values = mx.nd.linspace(0, 1, 5, dtype="int32").asnumpy().tolist()
+    assert values == [0, 0, 0, 0, 1]
+
+
+def test_sym_eye_and_linspace_json_match_mxnet():
+    with mx.name.NameManager():
+        eye = json.loads(mx.sym.eye(3).tojson())["nodes"][0]
+        line = json.loads(mx.sym.linspace(0, 1, 5).tojson())["nodes"][0]
+    assert eye == {"op": "_eye", "name": "_eye0", "inputs": [],
+                   "attrs": {"M": "0", "N": "3", "dtype": "float32", "k": "0"}}
+    assert line["name"] == "_linspace0"
+    assert line["attrs"] == {"dtype": "float32", "endpoint": "True", "num": "5",
+                             "start": "0", "stop": "1"}

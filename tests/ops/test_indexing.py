@@ -102,3 +102,73 @@ def test_one_hot_negative_depth_is_refused():
     # MXNet 1.9.1: "depth, must be a non-negative integer"
     with pytest.raises(MXNetError, match="one_hot: depth=-1 must be a non-negative"):
         mx.nd.one_hot(mx.nd.array([0, 1]), depth=-1)
+
+
+# ---- batch_take, choose_element_0index, fill_element_0index, _onehot_encode ----
+def test_batch_take_clips_indices_and_keeps_their_shape(ctx):
+    a = mx.nd.array([[1, 2], [3, 4], [5, 6]], ctx=ctx)
+    out = mx.nd.batch_take(a, mx.nd.array([[0, 5, -1]], dtype="int32", ctx=ctx))
+    assert out.shape == (1, 3)
+    assert out.asnumpy().tolist() == [[1, 4, 5]]
+
+
+def test_batch_take_gradient_lands_on_the_chosen_elements(ctx):
+    a = mx.nd.zeros((2, 3), ctx=ctx)
+    a.attach_grad()
+    with mx.autograd.record():
+        out = mx.nd.batch_take(a, mx.nd.array([2, 0], ctx=ctx))
+    out.backward(mx.nd.array([5, 7], ctx=ctx))
+    assert a.grad.asnumpy().tolist() == [[0, 0, 5], [7, 0, 0]]
+
+
+def test_batch_take_needs_2d_data_and_one_index_per_row():
+    with pytest.raises(MXNetError, match=r"batch_take.*2-d.*\(2, 3, 4\).*pick"):
+        mx.nd.batch_take(mx.nd.zeros((2, 3, 4)), mx.nd.array([0, 1]))
+    with pytest.raises(MXNetError, match=r"batch_take.*\(2,\).*one index per row"):
+        mx.nd.batch_take(mx.nd.zeros((3, 4)), mx.nd.array([0, 1]))
+
+
+def test_batch_take_infers_int32_indices_in_a_graph():
+    out = mx.sym.batch_take(mx.sym.var("a"), mx.sym.var("i"))
+    arg_types, out_types, _ = out.infer_type(a="float32")
+    assert arg_types == [np.float32, np.int32] and out_types == [np.float32]
+
+
+def test_choose_element_0index_is_pick():
+    data = mx.nd.array([[1, 2], [3, 4], [5, 6]])
+    index = mx.nd.array([2, -1, -2])
+    old = mx.nd.choose_element_0index(data, index, axis=1, mode="wrap")
+    new = mx.nd.pick(data, index, mode="wrap")
+    assert old.asnumpy().tolist() == new.asnumpy().tolist()
+    assert get_op("choose_element_0index") is get_op("pick")
+
+
+def test_fill_element_0index_leaves_rows_with_out_of_range_indices_alone(ctx):
+    lhs = mx.nd.array(np.arange(12).reshape(3, 4), ctx=ctx)
+    out = mx.nd.fill_element_0index(lhs, mx.nd.array([7, 8, 9], ctx=ctx),
+                                    mx.nd.array([4, -1, 2.9], ctx=ctx))
+    assert out.asnumpy().tolist() == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 9, 11]]
+    assert lhs.asnumpy()[2, 2] == 10    # a copy: the input is unchanged
+
+
+def test_fill_element_0index_checks_shapes_and_has_no_gradient():
+    with pytest.raises(MXNetError, match=r"fill_element_0index.*mhs.*\(3,\).*2 rows"):
+        mx.nd.fill_element_0index(mx.nd.zeros((2, 3)), mx.nd.zeros(3), mx.nd.zeros(2))
+    lhs = mx.nd.zeros((2, 3))
+    lhs.attach_grad()
+    with mx.autograd.record():
+        out = mx.nd.fill_element_0index(lhs, mx.nd.ones(2), mx.nd.zeros(2))
+    with pytest.raises(MXNetError, match="fill_element_0index is not differentiable"):
+        out.backward()
+
+
+def test_onehot_encode_writes_into_out_and_zeroes_bad_rows(ctx):
+    out = mx.nd.full((3, 4), 5, ctx=ctx)
+    result = mx.nd.onehot_encode(mx.nd.array([-1, 3, 1.7], ctx=ctx), out)
+    assert result is out
+    assert out.asnumpy().tolist() == [[0, 0, 0, 0], [0, 0, 0, 1], [0, 1, 0, 0]]
+
+
+def test_onehot_encode_needs_one_index_per_row():
+    with pytest.raises(MXNetError, match=r"_onehot_encode.*\(2,\).*3 rows"):
+        mx.nd.onehot_encode(mx.nd.array([0, 1]), mx.nd.zeros((3, 4)))

@@ -35,6 +35,8 @@ def gradient_of(op_name, data, label, head=None, ctx=None, **attrs):
     ("MakeLoss", [("grad_scale", 1.0), ("valid_thresh", 0.0),
                   ("normalization", "null")]),
     ("smooth_l1", [("scalar", 1.0)]),
+    ("SVMOutput", [("margin", 1.0), ("regularization_coefficient", 1.0),
+                   ("use_linear", False)]),
 ])
 def test_attributes_have_mxnet_names_order_and_defaults(op_name, attrs):
     op = get_op(op_name)
@@ -124,3 +126,41 @@ def test_make_loss_sends_grad_scale_through_the_graph_below_it():
 def test_smooth_l1_with_sigma_zero_is_zero():
     x = mx.nd.array([-3.0, 0.0, 2.0])
     np.testing.assert_array_equal(mx.nd.smooth_l1(x, scalar=0).asnumpy(), 0)
+
+
+# ---- SVMOutput ----------------------------------------------------------------------
+def test_svm_output_label_has_one_entry_per_row_of_the_last_axis():
+    symbol = mx.sym.SVMOutput(mx.sym.var("data"), name="svm")
+    assert symbol.list_arguments() == ["data", "svm_label"]
+    assert symbol.infer_shape(data=(3, 4, 5))[0] == [(3, 4, 5), (3, 4)]
+    with pytest.raises(MXNetError, match=r"SVMOutput.*label.*\(3,\)"):
+        mx.nd.SVMOutput(mx.nd.ones((3, 4)), mx.nd.ones((4,)))
+    with pytest.raises(MXNetError, match=r"SVMOutput.*\(1, classes\)"):
+        mx.nd.SVMOutput(mx.nd.ones((4,)), mx.nd.ones((1,)))
+
+
+@pytest.mark.parametrize("use_linear, expected", [
+    # scores [0.5, -2, 1.5, 0.2] with label 2 and [-0.3, 0.9, -1.2, 3] with label 1,
+    # margin 1, coefficient 0.5: MXNet 1.9.1's numbers
+    (False, [[1.5, 0, 0, 1.2], [0.7, -0.1, 0, 4.0]]),
+    (True, [[0.5, 0, 0, 0.5], [0.5, -0.5, 0, 0.5]])])
+def test_svm_output_ignores_the_head_gradient_and_the_batch_size(ctx, use_linear,
+                                                                expected):
+    data = [[0.5, -2, 1.5, 0.2], [-0.3, 0.9, -1.2, 3.0]]
+    out, data_grad, label_grad = gradient_of(
+        "SVMOutput", data, [2, 1], head=np.full((2, 4), 7.0), ctx=ctx,
+        regularization_coefficient=0.5, use_linear=use_linear)
+    np.testing.assert_array_equal(out, np.array(data, dtype=np.float32))
+    np.testing.assert_allclose(data_grad, expected, rtol=1e-6, atol=1e-7)
+    np.testing.assert_array_equal(label_grad, 0)
+
+
+def test_svm_output_trains_through_an_executor_without_head_gradients():
+    symbol = mx.sym.SVMOutput(mx.sym.var("data"), mx.sym.var("label"))
+    executor = symbol.simple_bind(mx.cpu(), data=(2, 3), label=(2,))
+    executor.arg_dict["data"][:] = mx.nd.array([[2.0, -2.0, 0.0], [0.0, 0.0, 0.0]])
+    executor.arg_dict["label"][:] = mx.nd.array([0, 2])
+    executor.forward(is_train=True)
+    executor.backward()
+    np.testing.assert_allclose(executor.grad_dict["data"].asnumpy(),
+                               [[0, 0, 2], [2, 2, -2]])

@@ -319,3 +319,129 @@ def test_softmax_family_refuses_an_axis_the_data_lacks(name, axis):
     with pytest.raises(MXNetError, match=f"{name}: axis={axis} is out of range for "
                                          "data with 2 dimensions"):
         getattr(mx.nd, name)(mx.nd.ones((2, 3)), axis=axis)
+
+
+# ---- GroupNorm ---------------------------------------------------------------------
+def test_group_norm_takes_one_gamma_per_group_as_mxnet_1_9_1(ctx):
+    symbol = mx.sym.GroupNorm(mx.sym.var("data"), num_groups=2, name="gn")
+    arg_shapes, out_shapes, _ = symbol.infer_shape(data=(2, 4, 3, 3))
+    assert arg_shapes == [(2, 4, 3, 3), (2,), (2,)]
+    assert out_shapes == [(2, 4, 3, 3)]
+    with pytest.raises(MXNetError, match=r"one gamma per group: shape \(2,\)"):
+        nd.GroupNorm(nd.ones((2, 4, 3), ctx=ctx), nd.ones((4,), ctx=ctx),
+                     nd.zeros((4,), ctx=ctx), num_groups=2)
+
+
+@pytest.mark.parametrize("shape, groups, message", [
+    ((2, 4, 3), 3, "does not divide"), ((2, 4), 2, "at least 3 dimensions"),
+    ((2, 4, 3), 0, "at least 1")])
+def test_group_norm_rejects_bad_groups_and_shapes(shape, groups, message):
+    with pytest.raises(MXNetError, match=message):
+        nd.GroupNorm(nd.ones(shape), nd.ones((max(groups, 1),)),
+                     nd.zeros((max(groups, 1),)), num_groups=groups)
+
+
+def test_group_norm_with_a_group_per_channel_is_instance_norm(ctx):
+    x = np.random.uniform(-1, 2, (2, 3, 4, 2))
+    gamma, beta = np.array([0.5, 1.0, 2.0]), np.array([0.1, -0.2, 0.3])
+    args = [nd.array(v, ctx=ctx) for v in (x, gamma, beta)]
+    grouped = nd.GroupNorm(*args, num_groups=3, eps=1e-3)
+    instance = nd.InstanceNorm(*args, eps=1e-3)
+    np.testing.assert_allclose(grouped.asnumpy(), instance.asnumpy(), rtol=1e-5,
+                               atol=1e-6)
+
+
+def test_group_norm_mean_and_std_outputs_are_per_sample_and_group(ctx):
+    x = np.random.uniform(-1, 2, (3, 4, 5)).astype(np.float32)
+    out, mean, std = nd.GroupNorm(nd.array(x, ctx=ctx), nd.ones((2,), ctx=ctx),
+                                  nd.zeros((2,), ctx=ctx), num_groups=2,
+                                  output_mean_var=True)
+    groups = x.reshape(3, 2, -1)
+    np.testing.assert_allclose(mean.asnumpy(), groups.mean(axis=2), rtol=1e-5)
+    np.testing.assert_allclose(std.asnumpy(), np.sqrt(groups.var(axis=2) + 1e-5),
+                               rtol=1e-5)
+    assert out.shape == x.shape
+
+
+# ---- BatchNorm_v1 and IdentityAttachKLSparseReg: auxiliary states -------------------
+AUX_OPS = ("BatchNorm_v1", "IdentityAttachKLSparseReg")
+
+
+def test_auxiliary_states_match_mxnet_after_one_forward_and_backward():
+    # MXNet's nd functions of these ops take no auxiliary states, so their goldens
+    # come from an Executor; dlkit's nd takes them as inputs and updates them in place
+    cases, arrays = load_topic("ops_nn2")
+    aux_cases = [case for case in cases if case["op"] in AUX_OPS]
+    assert {case["op"] for case in aux_cases} == set(AUX_OPS)
+    for case in aux_cases:
+        inputs = {name: nd.array(arrays[key])
+                  for name, key in zip(case["input_names"], case["inputs"])}
+        for name in case["grads"]:
+            inputs[name].attach_grad()
+        with autograd.record(train_mode=case["is_train"]):
+            result = getattr(nd, case["op"])(**inputs, **decode(case["attrs"]))
+        outputs = result if isinstance(result, list) else [result]
+        heads = [nd.array(arrays[key]) for key in case["head_grads"]]
+        autograd.backward(outputs, heads)
+        checked = 0
+        for name in inputs:
+            key = f"{case['id']}/aux/{name}"
+            if key in arrays:
+                checked += 1
+                np.testing.assert_allclose(inputs[name].asnumpy(), arrays[key],
+                                           rtol=1e-5, atol=1e-6,
+                                           err_msg=f"{case['id']} {name}")
+        assert checked == len(get_op(case["op"]).aux_names)
+
+
+def test_batch_norm_v1_var_output_is_the_variance_not_batch_norms_inverse_std(ctx):
+    data, gamma, beta, moving_mean, moving_var = batch_norm_inputs(ctx, (4, 3, 2, 2))
+    with autograd.train_mode():
+        _, mean, var = nd.BatchNorm_v1(data, gamma, beta, moving_mean, moving_var,
+                                       output_mean_var=True)
+        _, _, inv_std = nd.BatchNorm(data, gamma, beta, moving_mean, moving_var,
+                                     output_mean_var=True)
+    x = data.asnumpy()
+    np.testing.assert_allclose(mean.asnumpy(), x.mean(axis=(0, 2, 3)), rtol=1e-5)
+    np.testing.assert_allclose(var.asnumpy(), x.var(axis=(0, 2, 3)), rtol=1e-5)
+    np.testing.assert_allclose(inv_std.asnumpy(), 1 / np.sqrt(var.asnumpy() + 1e-3),
+                               rtol=1e-5)
+    # in prediction the hidden outputs are the moving statistics themselves
+    _, mean, var = nd.BatchNorm_v1(data, gamma, beta, moving_mean, moving_var,
+                                   output_mean_var=True)
+    np.testing.assert_array_equal(var.asnumpy(), moving_var.asnumpy())
+
+
+def test_batch_norm_v1_has_no_axis_and_takes_2d_or_4d_data():
+    data, gamma, beta, moving_mean, moving_var = batch_norm_inputs(mx.cpu())
+    with pytest.raises(MXNetError, match="2-D .* or 4-D"):
+        nd.BatchNorm_v1(data, gamma, beta, moving_mean, moving_var)
+    with pytest.raises(MXNetError, match="unknown attribute 'axis'"):
+        nd.BatchNorm_v1(data.reshape((4, 3, 2, 1)), gamma, beta, moving_mean,
+                        moving_var, axis=1)
+
+
+def test_identity_attach_kl_sparse_reg_moves_its_average_in_backward_only(ctx):
+    x = np.array([[0.2, 0.6], [0.4, 0.8]], dtype=np.float32)
+    data = nd.array(x, ctx=ctx)
+    moving_avg = nd.array([0.5, 0.5], ctx=ctx)
+    data.attach_grad()
+    with autograd.record():
+        out = nd.IdentityAttachKLSparseReg(data, moving_avg, sparseness_target=0.1,
+                                           penalty=0.5, momentum=0.5)
+    np.testing.assert_array_equal(out.asnumpy(), x)
+    np.testing.assert_array_equal(moving_avg.asnumpy(), [0.5, 0.5])
+    out.backward(nd.ones((2, 2), ctx=ctx) * 2)
+    rho = 0.5 * 0.5 + 0.5 * x.mean(axis=0)            # [0.4, 0.6]
+    np.testing.assert_allclose(moving_avg.asnumpy(), rho, rtol=1e-5)
+    penalty = 0.5 * (-0.1 / rho + 0.9 / (1 - rho))
+    np.testing.assert_allclose(data.grad.asnumpy(), 2 + np.tile(penalty, (2, 1)),
+                               rtol=1e-5)
+
+
+def test_identity_attach_kl_sparse_reg_takes_2d_data():
+    symbol = mx.sym.IdentityAttachKLSparseReg(mx.sym.var("data"), name="kl")
+    assert symbol.list_auxiliary_states() == ["kl_moving_avg"]
+    assert symbol.infer_shape(data=(3, 4))[2] == [(4,)]
+    with pytest.raises(MXNetError, match=r"2-D \(batch, units\)"):
+        symbol.infer_shape(data=(3, 4, 5))

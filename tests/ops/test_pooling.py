@@ -93,3 +93,57 @@ def test_integer_data_is_refused_as_in_mxnet(pool_type):
     with pytest.raises(MXNetError, match="Pooling: data must be floating point, got "
                                          "int32"):
         mx.nd.Pooling(data, kernel=(2, 2), pool_type=pool_type, p_value=2)
+
+
+# ---- Pooling_v1 ---------------------------------------------------------------------
+def test_pooling_v1_max_pads_with_zeros_where_pooling_pads_with_the_lowest_value(ctx):
+    x = nd.array(-np.arange(1.0, 10.0).reshape(1, 1, 3, 3), ctx=ctx)  # all negative
+    x.attach_grad()
+    attrs = dict(kernel=(2, 2), stride=(2, 2), pad=(1, 1))
+    with mx.autograd.record():
+        legacy = nd.Pooling_v1(x, **attrs)
+    legacy.backward()
+    current = nd.Pooling(x, **attrs)
+    # three windows overlap the padding: MXNet 1.9.1 gives 0 there (v1) or the
+    # maximum of their real cells; the last window lies inside the data
+    np.testing.assert_array_equal(legacy.asnumpy()[0, 0], [[0, 0], [0, -5]])
+    np.testing.assert_array_equal(current.asnumpy()[0, 0], [[-1, -2], [-4, -5]])
+    # where the maximum is a padding cell, no gradient reaches the data
+    expected = np.zeros((3, 3))
+    expected[1, 1] = 1
+    np.testing.assert_array_equal(x.grad.asnumpy()[0, 0], expected)
+
+
+@pytest.mark.parametrize("attrs", [
+    dict(kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type="avg"),
+    dict(kernel=(2, 2), stride=(2, 2), pad=(1, 0), pool_type="sum",
+         pooling_convention="full"),
+    dict(kernel=(2, 2), stride=(1, 1)),
+    dict(pool_type="max", global_pool=True)])
+def test_pooling_v1_equals_pooling_everywhere_else(attrs):
+    x = nd.array(np.random.uniform(-1, 1, (2, 3, 5, 4)))
+    results = []
+    for op_name in ("Pooling_v1", "Pooling"):
+        data = x.copy()
+        data.attach_grad()
+        with mx.autograd.record():
+            out = getattr(nd, op_name)(data, **attrs)
+        out.backward(nd.ones(out.shape) * 2)
+        results.append((out.asnumpy(), data.grad.asnumpy()))
+    for legacy, current in zip(*results):
+        np.testing.assert_array_equal(legacy, current)
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: nd.Pooling_v1(nd.ones((1, 2, 5)), kernel=(2,)), "4-D"),
+    (lambda: nd.Pooling_v1(nd.ones((1, 2, 4, 4, 4)), kernel=(2, 2, 2)), "4-D"),
+    (lambda: nd.Pooling_v1(nd.ones((1, 2, 4, 4)), kernel=(2,)), "2-D kernel"),
+    (lambda: nd.Pooling_v1(nd.ones((1, 2, 4, 4)), kernel=(2, 2), pool_type="lp"),
+     "'lp' is not valid"),
+    (lambda: nd.Pooling_v1(nd.ones((1, 2, 4, 4)), kernel=(2, 2), p_value=2),
+     "unknown attribute 'p_value'"),
+])
+def test_pooling_v1_has_only_2d_max_avg_and_sum(call, words):
+    with pytest.raises(mx.MXNetError) as error:
+        call()
+    assert words in str(error.value)

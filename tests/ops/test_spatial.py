@@ -50,3 +50,45 @@ def test_upsampling_counts_its_inputs_and_concatenates_channels():
 def test_upsampling_rejects_bad_inputs(shapes, attrs, message):
     with pytest.raises(MXNetError, match=f"UpSampling: .*{message}"):
         mx.nd.UpSampling(*[mx.nd.ones(s) for s in shapes], scale=2, **attrs)
+
+
+# ---- Crop ---------------------------------------------------------------------------
+def test_crop_with_crop_like_reads_only_its_shape_and_gives_it_zero_gradient(ctx):
+    data = mx.nd.array(np.arange(30.0).reshape(1, 1, 5, 6), ctx=ctx)
+    like = mx.nd.ones((3, 4, 2, 2), ctx=ctx)
+    data.attach_grad()
+    like.attach_grad()
+    with mx.autograd.record():
+        out = mx.nd.Crop(data, like, offset=(1, 2))
+    out.backward(mx.nd.ones(out.shape, ctx=ctx) * 3)
+    np.testing.assert_array_equal(out.asnumpy()[0, 0], [[8, 9], [14, 15]])
+    expected = np.zeros((5, 6))
+    expected[1:3, 2:4] = 3
+    np.testing.assert_array_equal(data.grad.asnumpy()[0, 0], expected)
+    np.testing.assert_array_equal(like.grad.asnumpy(), 0)
+
+
+def test_crop_center_rounds_down_and_ignores_offset():
+    data = mx.nd.array(np.arange(30.0).reshape(1, 1, 5, 6))
+    out = mx.nd.Crop(data, h_w=(2, 3), center_crop=True, offset=(3, 0))
+    np.testing.assert_array_equal(out.asnumpy()[0, 0], [[7, 8, 9], [13, 14, 15]])
+
+
+def test_crop_counts_its_inputs_like_mxnet():
+    symbol = mx.sym.Crop(mx.sym.var("a"), mx.sym.var("b"), name="crop")
+    assert symbol.list_arguments() == ["a", "b"]
+    assert symbol.attr_dict()["crop"]["num_args"] == "2"
+    assert symbol.infer_shape(a=(1, 2, 5, 6), b=(3, 4, 2, 3))[1] == [(1, 2, 2, 3)]
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: mx.nd.Crop(mx.nd.ones((1, 1, 4, 4))), "h_w must be given"),
+    (lambda: mx.nd.Crop(mx.nd.ones((1, 1, 4, 4)), h_w=(5, 2)), "height"),
+    (lambda: mx.nd.Crop(mx.nd.ones((1, 1, 4, 4)), h_w=(2, 2), offset=(0, 3)), "width"),
+    (lambda: mx.nd.Crop(mx.nd.ones((2, 3, 4)), h_w=(1, 1)), "4-D"),
+    (lambda: mx.nd.Crop(mx.nd.ones((1, 1, 4, 4)), mx.nd.ones((1, 1, 2, 2)),
+                        mx.nd.ones((1, 1, 2, 2))), "1 or 2 inputs"),
+])
+def test_crop_errors_name_the_window_and_the_data(call, message):
+    with pytest.raises(MXNetError, match=message):
+        call()

@@ -15,7 +15,7 @@ from ..hybrid_block import HybridBlock, complete_shapes
 from .activations import Activation
 
 __all__ = ["Sequential", "HybridSequential", "Dense", "Dropout", "BatchNorm",
-           "InstanceNorm", "LayerNorm", "Embedding", "Flatten", "Lambda",
+           "InstanceNorm", "LayerNorm", "GroupNorm", "Embedding", "Flatten", "Lambda",
            "HybridLambda"]
 
 
@@ -279,6 +279,38 @@ class LayerNorm(_ScaleShiftNorm):
     def hybrid_forward(self, F, data, gamma, beta):
         return F.LayerNorm(data, gamma=gamma, beta=beta, axis=self._axis,
                            eps=self._epsilon)
+
+
+class GroupNorm(_Normalization):
+    """Normalize each sample over groups of ``num_groups`` channels and the spatial
+    axes (op ``GroupNorm``).
+
+    MXNet 1.9.1 quirk kept: ``gamma`` and ``beta`` have one entry per group, shape
+    ``(num_groups,)``, known at once (no deferred initialization). ``scale=False``
+    and ``center=False`` keep them at their initial values (``grad_req='null'``).
+    """
+    _op_name = "GroupNorm"
+    _param_names = ("gamma", "beta")
+
+    def __init__(self, num_groups=1, epsilon=1e-5, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones", **kwargs):
+        super().__init__(**kwargs)
+        self._kwargs = {"eps": epsilon, "num_groups": num_groups, "center": center,
+                        "scale": scale}
+        self._num_groups = num_groups
+        self._epsilon = epsilon
+        self.gamma = self._vector("gamma", num_groups, gamma_initializer, scale)
+        self.beta = self._vector("beta", num_groups, beta_initializer, center)
+
+    def _op_attrs(self):
+        return {"num_groups": self._num_groups}
+
+    def hybrid_forward(self, F, data, gamma, beta):
+        return F.GroupNorm(data, gamma=gamma, beta=beta, num_groups=self._num_groups,
+                           eps=self._epsilon)
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self._content()})"
 
 
 class Embedding(HybridBlock):

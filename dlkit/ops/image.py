@@ -1,0 +1,1 @@
+"""(being written: operators of the image family)."""
