@@ -28,6 +28,8 @@ from . import monitor as mon
 from . import module
 from . import module as mod
 from . import gluon
+from . import operator, recordio, rnn, profiler, runtime, util, engine, image
+from . import image as img
 from . import visualization
 from . import visualization as viz
 from .attribute import *  # noqa: F401,F403  (AttrScope)

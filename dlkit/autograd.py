@@ -24,11 +24,11 @@ import threading
 
 from .base import MXNetError
 from .ops.registry import Op
-from .tape import TapeNode, parent_of, propagate
+from .tape import TapeNode, _topological_order, parent_of, propagate
 
 __all__ = ["record", "pause", "train_mode", "predict_mode", "is_recording",
            "is_training", "set_recording", "set_training", "backward", "grad",
-           "mark_variables", "Function", "TapeNode"]
+           "mark_variables", "get_symbol", "Function", "TapeNode"]
 
 class _State(threading.local):
     """Per-thread flags. Class-level defaults make reading a flag a plain attribute
@@ -186,6 +186,108 @@ def mark_variables(variables, gradients, grad_reqs="write"):
         variable._grad = gradient
         variable._grad_req = grad_req
         variable._entry = None
+
+
+def get_symbol(x):
+    """The Symbol of the recorded computation that produced ``x``.
+
+    The tape already is a graph: each node knows its op, its attributes and where
+    its inputs came from. ``get_symbol`` copies the part that leads to ``x`` into
+    Symbol nodes, so the imperative code can be inspected, saved or bound like a
+    symbolic one. Names follow MXNet: op nodes are ``node_<k>`` (``k`` is the
+    tape's creation number of the call), leaves with ``attach_grad`` are
+    ``var<i>`` and constant inputs ``null<i>``, numbered together. Attributes
+    equal to their default are left out, as MXNet records only those given.
+
+    Parameters
+    ----------
+    x : NDArray
+        An output computed under ``autograd.record()``, or a leaf with
+        ``attach_grad``.
+
+    Returns
+    -------
+    Symbol
+
+    Example
+    -------
+    >>> x = mx.nd.ones((2, 3)); x.attach_grad()
+    >>> with mx.autograd.record():
+    ...     y = mx.nd.relu(x) * 2
+    >>> mx.autograd.get_symbol(y).list_arguments()
+    ['var0']
+
+    Differs from MXNet: variables are numbered within the returned Symbol (MXNet
+    numbers them process-wide, when ``attach_grad`` is called or a constant is
+    first recorded); an op whose inputs are all constants is never on dlkit's tape,
+    so its result appears as a ``null`` variable (MXNet records it once one of
+    those constants has fed a recorded op); a custom ``autograd.Function`` cannot
+    be part of the graph.
+    """
+    from .symbol.graph import Node
+    from .symbol.symbol import Symbol
+    entry = parent_of(x)
+    if entry is None:
+        raise MXNetError("get_symbol: the NDArray is not part of a computation graph. "
+                         "Did you forget to turn on recording (autograd.record()) "
+                         "or to call attach_grad()?")
+    variables = _VariableNames()
+    if entry[0] is None:
+        return Symbol([(variables.node(entry[1], "var"), 0)])
+    nodes = {}
+    for tape_node in _topological_order([entry]):
+        op = tape_node.op
+        if isinstance(op, _FunctionOp):
+            raise MXNetError(f"get_symbol: the graph contains the custom "
+                             f"autograd.Function {op.name}, which has no symbolic "
+                             "form in dlkit")
+        inputs = [_symbol_input(tape_node, position, nodes, variables)
+                  for position in range(len(tape_node.parents))]
+        params = {key: value for key, value in tape_node.attrs.items()
+                  if key in op.attrs}
+        nodes[tape_node] = Node(op, f"node_{tape_node.number}",
+                                _given_attrs(op, params), inputs, params)
+    return Symbol([(nodes[entry[0]], entry[1])])
+
+
+class _VariableNames:
+    """One variable node per leaf or constant array, numbered in order of first use
+    (``var0``, ``var1``, ``null2`` ...)."""
+
+    def __init__(self):
+        self.by_array = {}
+
+    def node(self, array, kind):
+        from .symbol.graph import Node
+        key = id(array)
+        if key not in self.by_array:
+            self.by_array[key] = Node(None, f"{kind}{len(self.by_array)}", {})
+        return self.by_array[key]
+
+
+def _symbol_input(tape_node, position, nodes, variables):
+    """The Symbol entry of one input of a tape node."""
+    parent = tape_node.parents[position]
+    if parent is None:        # a constant: the array itself identifies it
+        arrays = tape_node.inputs
+        array = arrays[position] if arrays is not None else object()  # freed tape
+        return (variables.node(array, "null"), 0)
+    if parent[0] is None:     # a leaf with attach_grad
+        return (variables.node(parent[1], "var"), 0)
+    return (nodes[parent[0]], parent[1])
+
+
+def _given_attrs(op, params):
+    """The attributes that differ from the op's defaults, as Symbol JSON strings."""
+    from .ops.registry import REQUIRED
+    from .symbol.graph import attr_text
+    given = {}
+    for key, value in params.items():
+        default = op.attrs[key][1]
+        if default is not REQUIRED and value == default:
+            continue
+        given[key] = attr_text(op, key, value)
+    return given
 
 
 class _FunctionOp(Op):

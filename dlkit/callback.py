@@ -15,7 +15,8 @@ import math
 import time
 
 __all__ = ["Speedometer", "do_checkpoint", "module_checkpoint", "log_train_metric",
-           "ProgressBar", "LogValidationMetricsCallback", "StopTraining"]
+           "ProgressBar", "LogValidationMetricsCallback", "StopTraining",
+           "save_checkpoint"]
 
 
 class StopTraining(Exception):
@@ -65,6 +66,19 @@ def do_checkpoint(prefix, period=1):
             from .model import save_checkpoint  # model sits above callback: import late
             save_checkpoint(prefix, iter_no + 1, sym, arg, aux)
     return _callback
+
+
+def save_checkpoint(prefix, epoch, symbol, arg_params, aux_params,
+                    remove_amp_cast=True):
+    """``mx.model.save_checkpoint`` (MXNet's callback module re-exports it).
+
+    Example
+    -------
+    >>> mx.callback.save_checkpoint('mlp', 3, net, arg_params, aux_params)
+    """
+    from .model import save_checkpoint as model_save_checkpoint  # model sits above
+    model_save_checkpoint(prefix, epoch, symbol, arg_params, aux_params,
+                          remove_amp_cast=remove_amp_cast)
 
 
 def log_train_metric(period, auto_reset=False):

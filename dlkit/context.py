@@ -16,7 +16,8 @@ import numpy as np
 
 from .base import MXNetError
 
-__all__ = ["Context", "cpu", "gpu", "cpu_pinned", "current_context", "num_gpus"]
+__all__ = ["Context", "cpu", "gpu", "cpu_pinned", "current_context", "num_gpus",
+           "gpu_memory_info"]
 
 _state = threading.local()
 
@@ -134,6 +135,34 @@ def num_gpus():
         return cupy.cuda.runtime.getDeviceCount()
     except Exception:  # CUDA driver missing or broken: no GPU for us
         return 0
+
+
+def gpu_memory_info(device_id=0):
+    """Free and total bytes of memory on GPU ``device_id``, as CUDA reports them.
+
+    Memory that CuPy's pool keeps cached for reuse counts as used; release it with
+    ``mx.gpu(i).empty_cache()``.
+
+    Returns
+    -------
+    (int, int)
+        ``(free, total)`` in bytes.
+
+    Example
+    -------
+    >>> free, total = mx.context.gpu_memory_info(0)   # doctest: +SKIP
+    """
+    cupy = _import_cupy()
+    if cupy is None:
+        raise MXNetError("gpu_memory_info needs CuPy and a GPU; CuPy is not installed "
+                         "(`pip install dlkit[gpu]`)")
+    count = num_gpus()
+    if not 0 <= device_id < count:
+        raise MXNetError(f"gpu_memory_info: no GPU {device_id}; CuPy sees {count} "
+                         "GPU(s)")
+    with cupy.cuda.Device(device_id):   # memGetInfo asks the current device
+        free, total = cupy.cuda.runtime.memGetInfo()
+    return int(free), int(total)
 
 
 def _cupy_for(device_id):

@@ -20,11 +20,17 @@ and ``outputs`` (the same NDArray objects after every forward; their contents ch
 Lifecycle: ``bind``/``simple_bind`` -> ``forward(is_train=True)`` -> ``backward()`` ->
 read ``grad_dict``, update ``arg_dict`` -> repeat. Read it in lesson "Symbols".
 """
+import time
+
 from .base import MXNetError
 from .ndarray.ndarray import NDArray
 from .symbol.graph import auxiliary_nodes, topological_nodes
 
 __all__ = ["Executor"]
+
+# mx.profiler sets this to its recording function while it runs (profiler.py)
+_profile_hook = None
+
 
 class Step:
     """One node of the plan: an op call with its parsed attributes and slot numbers."""
@@ -114,7 +120,7 @@ class Executor:
         self._aux_slots = [slot_of[(id(n), 0)] for n in nodes
                            if n.op is None and id(n) in aux]
         self._head_slots = [slot_of[(id(node), i)] for node, i in self._symbol._outputs]
-        self._head_ops = [node.op for node, _ in self._symbol._outputs]
+        self._head_nodes = [node for node, _ in self._symbol._outputs]
         self._variable_slots = set(self._arg_slots) | set(self._aux_slots)
         self._slot_count = len(slot_of)
         self._steps = steps
@@ -202,14 +208,19 @@ class Executor:
             # the array itself: ops update aux states in place
             values[slot] = array._data
         xp = self._ctx.xp
+        hook = _profile_hook   # None unless mx.profiler records
         for step in self._steps:
             inputs = [values[slot] for slot in step.inputs]
             if self._monitor_all:
                 self._report_inputs(step, inputs)
+            if hook is not None:
+                start = time.perf_counter_ns()
             if step.train_aware:
                 results = step.op.forward(xp, *inputs, is_train=is_train, **step.params)
             else:
                 results = step.op.forward(xp, *inputs, **step.params)
+            if hook is not None:
+                hook(step.op.name, "symbolic", start, xp)
             if not isinstance(results, (tuple, list)):
                 results = (results,)
             for slot, result in zip(step.outputs, results):
@@ -271,6 +282,7 @@ class Executor:
         xp = self._ctx.xp
         values = self._values
         grads = [None] * self._slot_count
+        hook = _profile_hook   # None unless mx.profiler records
         for slot, head in zip(self._head_slots, self._head_gradients(out_grads)):
             grads[slot] = head if grads[slot] is None else grads[slot] + head
         for step in reversed(self._steps):
@@ -297,8 +309,13 @@ class Executor:
             if step.into_args is not None and grad_into is not None:
                 extra["grad_into"] = tuple(None if index is None else grad_into[index]
                                            for index in step.into_args)
+            if hook is not None:
+                start = time.perf_counter_ns()
             in_grads = step.op.backward(xp, inputs, outputs, out_grads_now, **extra,
                                         **step.params)
+            if hook is not None:   # MXNet's name for an op's gradient node
+                name = "_backward_" + step.op.name.lstrip("_")
+                hook(name, "symbolic", start, xp)
             for slot, grad in zip(step.inputs, in_grads):
                 if grad is None or slot not in self._wants_grad:
                     continue
@@ -312,7 +329,7 @@ class Executor:
             raise MXNetError(f"Executor.backward: got {len(out_grads)} out_grads for "
                              f"{len(self.outputs)} outputs {self._output_names}")
         heads = []
-        for index, (op, output) in enumerate(zip(self._head_ops, self.outputs)):
+        for index, (node, output) in enumerate(zip(self._head_nodes, self.outputs)):
             given = None if out_grads is None else out_grads[index]
             if given is not None:
                 if given.shape != output.shape:
@@ -321,7 +338,7 @@ class Executor:
                                      f"{self._output_names[index]} has shape "
                                      f"{output.shape}")
                 heads.append(given._data)
-            elif op is not None and op.is_loss:
+            elif node.op is not None and node.op.loss_head(node.params):
                 heads.append(self._ctx.xp.ones_like(output._data))  # ignored by the op
             else:
                 raise MXNetError(

@@ -23,11 +23,12 @@ import warnings
 import numpy as np
 
 from .base import MXNetError
+from .ndarray import load  # noqa: F401  (MXNet's module has nd.load as init.load)
 from .ops.rng import generator
 
 __all__ = ["InitDesc", "Initializer", "register", "alias", "create", "Uniform",
            "Normal", "Xavier", "MSRAPrelu", "Orthogonal", "Constant", "Zero", "One",
-           "Mixed", "Load", "Bilinear", "LSTMBias"]
+           "Mixed", "Load", "load", "Bilinear", "LSTMBias", "FusedRNN"]
 
 _REGISTRY = {}
 
@@ -359,6 +360,85 @@ class LSTMBias(Initializer):
         arr[:] = 0.0
         num_hidden = arr.shape[0] // 4
         arr[num_hidden:2 * num_hidden] = self.forget_bias
+
+
+_FUSED_MODES = ("rnn_relu", "rnn_tanh", "lstm", "gru")
+
+
+@register
+class FusedRNN(Initializer):
+    """Initialize the single flat ``parameters`` vector of a fused RNN (the ``RNN``
+    operator, ``mx.rnn.FusedRNNCell``) as if it were separate matrices.
+
+    The vector holds, for each layer and direction (``l`` left-to-right, ``r``
+    right-to-left), every gate's input and hidden weight matrices, and after all
+    weights every gate's biases::
+
+        l0_i2h_i_weight (H, I), l0_i2h_f_weight, ..., l0_h2h_i_weight (H, H), ...
+        [r0_..., l1_i2h_i_weight (H, D*H), ...]   then   l0_i2h_i_bias (H,), ...
+
+    ``FusedRNNCell.unpack_weights`` cuts it into these pieces (the layout is
+    defined there, once); each piece gets its own initializer call under its name,
+    so ``Xavier`` sees the real fan-in and fan-out and biases get zeros. With
+    ``mode='lstm'`` the forget-gate biases (``*_f_bias``) are set to
+    ``forget_bias``. ``pack_weights`` joins the pieces again.
+
+    Parameters
+    ----------
+    init : Initializer, its JSON string, or None
+        Applied to each piece; None uses the global initializer.
+    num_hidden, num_layers : int
+        As given to the fused RNN.
+    mode : str
+        'rnn_relu', 'rnn_tanh', 'lstm' or 'gru'.
+    bidirectional : bool
+        Two directions per layer.
+    forget_bias : float
+        LSTM forget-gate bias.
+
+    Differs from MXNet: an inner initializer is rebuilt from the JSON form that a
+    Variable's ``__init__`` attribute holds (MXNet 1.9.1 fails there with a
+    ``KeyError``), and an unknown ``mode`` is refused at once.
+
+    Example
+    -------
+    >>> init = mx.init.FusedRNN(mx.init.One(), num_hidden=2, num_layers=1, mode="gru")
+    >>> weights = mx.nd.zeros((36,))                      # input size 1
+    >>> init(mx.init.InitDesc("rnn_parameters", {"__init__": init.dumps()}), weights)
+    """
+
+    def __init__(self, init, num_hidden, num_layers, mode, bidirectional=False,
+                 forget_bias=1.0):
+        if isinstance(init, str):
+            init = create(init)
+        if mode not in _FUSED_MODES:
+            raise ValueError(f"FusedRNN: mode must be one of {_FUSED_MODES}, got "
+                             f"{mode!r}")
+        super().__init__(init=init.dumps() if init is not None else None,
+                         num_hidden=num_hidden, num_layers=num_layers, mode=mode,
+                         bidirectional=bidirectional, forget_bias=forget_bias)
+        self._init = init
+        self._num_hidden = num_hidden
+        self._num_layers = num_layers
+        self._mode = mode
+        self._bidirectional = bidirectional
+        self._forget_bias = forget_bias
+
+    def _init_weight(self, desc, arr):
+        from .rnn import FusedRNNCell   # rnn imports this module: import on use
+        cell = FusedRNNCell(self._num_hidden, self._num_layers, self._mode,
+                            self._bidirectional, forget_bias=self._forget_bias,
+                            prefix="")
+        pieces = cell.unpack_weights({"parameters": arr})
+        for name, piece in pieces.items():
+            piece_desc = InitDesc(name, global_init=desc.global_init)
+            if self._mode == "lstm" and name.endswith("_f_bias"):
+                piece[:] = self._forget_bias
+            elif self._init is None:
+                desc.global_init(piece_desc, piece)
+            else:
+                self._init(piece_desc, piece)
+        arr[:] = cell.pack_weights(pieces)["parameters"]
 
 
 class Mixed:

@@ -13,10 +13,14 @@ leaves' gradients become.
 """
 import itertools
 import operator
+import time
 
 from .base import MXNetError
 
 __all__ = ["TapeNode", "parent_of", "propagate"]
+
+# mx.profiler sets this to its recording function while it runs (profiler.py)
+_profile_hook = None
 
 
 class TapeNode:
@@ -213,6 +217,9 @@ def _backward_node(node, leaves, leaf_grads, targets):
             if out_grads[i] is None:
                 out_grads[i] = xp.zeros_like(node.outputs[i])
     op = node.op
+    hook = _profile_hook     # None unless mx.profiler records
+    if hook is not None:
+        start = time.perf_counter_ns()
     if op.plain_backward:    # most ops: no extra keywords, so call backward directly
         in_grads = op.backward(xp, node.inputs, node.outputs, out_grads, **node.attrs)
     else:
@@ -222,6 +229,8 @@ def _backward_node(node, leaves, leaf_grads, targets):
                               else targets.get(id(parent[1]))
                               for parent in node.parents)
         in_grads = node.run_backward(xp, out_grads, grad_into)
+    if hook is not None:     # MXNet's name for an op's gradient node
+        hook("_backward_" + op.name.lstrip("_"), "imperative", start, xp)
     for parent, in_grad in zip(node.parents, in_grads):
         if parent is None or in_grad is None:
             continue

@@ -138,3 +138,108 @@ def test_custom_function_backward_reaches_the_leaf(ctx):
         y = Square()(x) * 3
     y.backward()
     assert x.grad.asnumpy().tolist() == [6.0, 12.0]
+
+
+# ---- autograd.get_symbol (golden from tests/golden/gen_misc_training.py) ----
+def _record_golden_example(arrays):
+    x = mx.nd.array(arrays["get_symbol/x"])
+    x.attach_grad()
+    w = mx.nd.array(arrays["get_symbol/w"])
+    w.attach_grad()
+    c = mx.nd.array(arrays["get_symbol/c"])
+    c2 = mx.nd.array(arrays["get_symbol/c2"])
+    with mx.autograd.record():
+        y = mx.nd.FullyConnected(x, w, num_hidden=4, no_bias=True)
+        z = mx.nd.relu(y) * 2 + c
+        parts = mx.nd.split(z, num_outputs=2, axis=1)
+        s = mx.nd.sum(parts[1] - parts[0] * c2 + x.slice_axis(axis=1, begin=0, end=2),
+                      axis=1)
+    return s, {"var0": x, "var1": w, "null2": c, "null3": c2}
+
+
+def test_get_symbol_builds_the_graph_mxnet_builds():
+    import json
+
+    from golden_replay import load_topic
+    from dlkit.ops.registry import get_op
+    cases, arrays = load_topic("misc_training")
+    case = next(c for c in cases if c["kind"] == "get_symbol")
+    s, inputs = _record_golden_example(arrays)
+    symbol = mx.autograd.get_symbol(s)
+    assert symbol.list_arguments() == case["arguments"]
+    graph, expected = json.loads(symbol.tojson()), case["json"]
+    assert graph["arg_nodes"] == expected["arg_nodes"]
+    assert graph["heads"] == expected["heads"]
+    assert len(graph["nodes"]) == len(expected["nodes"])
+    numbers = []
+    for node, want in zip(graph["nodes"], expected["nodes"]):
+        assert (node["op"], node["inputs"]) == (want["op"], want["inputs"])
+        if node["op"] == "null":
+            assert node["name"] == want["name"]
+            continue
+        numbers.append(int(node["name"].split("_")[1]))
+        # MXNet keeps the attributes the caller gave; dlkit those that differ from
+        # the defaults (SliceChannel's axis=1 is the default)
+        attrs, wanted = node.get("attrs", {}), want.get("attrs", {})
+        op = get_op(node["op"])
+        for key, value in wanted.items():
+            if key in attrs:
+                assert attrs[key] == value
+            else:
+                attr_type, default = op.attrs[key]
+                assert attr_type.parse(value) == default
+        assert set(attrs) <= set(wanted)
+    assert numbers == sorted(numbers)     # tape creation numbers, as MXNet's count
+    assert symbol.list_outputs() == [f"node_{numbers[-1]}_output"]
+    executor = symbol.bind(mx.cpu(), inputs)
+    np.testing.assert_allclose(executor.forward()[0].asnumpy(),
+                               arrays["get_symbol/s"], rtol=1e-5)
+
+
+def test_get_symbol_of_a_leaf_is_a_variable_and_of_a_constant_an_error():
+    x = mx.nd.ones((2,))
+    x.attach_grad()
+    assert mx.autograd.get_symbol(x).list_arguments() == ["var0"]
+    with pytest.raises(MXNetError, match="not part of a computation graph"):
+        mx.autograd.get_symbol(mx.nd.ones((2,)))
+
+
+def test_get_symbol_picks_one_output_and_survives_backward():
+    x = mx.nd.ones((2, 4))
+    x.attach_grad()
+    with mx.autograd.record():
+        halves = mx.nd.split(x, num_outputs=2, axis=1)
+        y = halves[1] * halves[0]
+    y.backward()
+    symbol = mx.autograd.get_symbol(halves[1])
+    number = halves[1]._entry[0].number
+    assert symbol.list_outputs() == [f"node_{number}_output1"]
+    assert mx.autograd.get_symbol(y).list_arguments() == ["var0"]
+
+
+def test_get_symbol_marks_batchnorm_statistics_as_auxiliary_states():
+    x = mx.nd.ones((2, 3, 1, 1))
+    x.attach_grad()
+    stats = [mx.nd.ones(3), mx.nd.zeros(3), mx.nd.zeros(3), mx.nd.ones(3)]
+    with mx.autograd.record():
+        out = mx.nd.BatchNorm(x, *stats)
+    symbol = mx.autograd.get_symbol(out)
+    assert symbol.list_arguments() == ["var0", "null1", "null2"]
+    assert symbol.list_auxiliary_states() == ["null3", "null4"]
+    assert symbol.infer_shape(var0=(2, 3, 1, 1))[1] == [(2, 3, 1, 1)]
+
+
+def test_get_symbol_refuses_a_custom_function():
+    class Double(mx.autograd.Function):
+        def forward(self, x):
+            return x * 2
+
+        def backward(self, dy):
+            return dy * 2
+
+    x = mx.nd.ones((2,))
+    x.attach_grad()
+    with mx.autograd.record():
+        y = Double()(x) + 1
+    with pytest.raises(MXNetError, match="Double"):
+        mx.autograd.get_symbol(y)

@@ -11,7 +11,10 @@ from golden_replay import load_topic, op_topics, replay_op_case
 
 # Ops whose values cannot be compared with MXNet's: they draw random numbers from a
 # different generator (their distributions are tested in tests/ops/test_random.py).
-NOT_COMPARABLE = {"_getitem": "internal op behind NDArray.__getitem__ while recording"}
+NOT_COMPARABLE = {"_getitem": "internal op behind NDArray.__getitem__ while recording",
+                  "Custom": "runs user Python code registered by name; "
+                            "tests/test_operator.py compares it with MXNet through "
+                            "golden/operator.json"}
 
 
 def _all_cases():

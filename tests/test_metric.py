@@ -155,3 +155,49 @@ def test_loss_averages_every_value_and_ignores_labels():
     metric = mx.metric.Loss()
     metric.update(None, mx.nd.array([1, 2]))
     assert metric.get() == ("loss", 1.5)
+
+
+# ---- PCC, Torch and Caffe (gen_misc_training.py) ----
+MISC_CASES, _ = load_topic("misc_training")
+MISC_METRICS = {case["metric"]: case for case in MISC_CASES if case["kind"] == "metric"}
+
+
+def test_pcc_matches_mxnet_as_classes_grow_and_after_reset_local():
+    case = MISC_METRICS["pcc"]
+    metric = mx.metric.create("pcc")
+    assert metric.get()[0] == case["name"]
+    for step, (label, pred, expected) in enumerate(zip(case["labels"], case["preds"],
+                                                       case["values"])):
+        metric.update([mx.nd.array(label)], [mx.nd.array(pred)])
+        np.testing.assert_allclose([metric.get()[1], metric.get_global()[1]], expected,
+                                   rtol=1e-6)
+        if step == 1:
+            metric.reset_local()
+    assert metric.k == 4     # class 3 appeared in the last batch
+
+
+@pytest.mark.parametrize("name", ["torch", "caffe"])
+def test_torch_and_caffe_average_the_given_losses_as_mxnet(name):
+    case = MISC_METRICS[name]
+    metric = mx.metric.create(name)
+    metric.update(None, [mx.nd.array(pred) for pred in case["preds"]])
+    _assert_get(metric.get(), case["get"])
+    _assert_get(metric.get_global(), case["global"])
+    assert isinstance(metric, mx.metric.Loss)
+
+
+def test_pcc_equals_mcc_for_two_classes():
+    labels = [mx.nd.array([0, 1, 1, 0, 1, 1])]
+    preds = [mx.nd.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.3, 0.7], [0.1, 0.9],
+                          [0.4, 0.6]])]
+    pcc, mcc = mx.metric.PCC(), mx.metric.MCC()
+    pcc.update(labels, preds)
+    mcc.update(labels, preds)
+    assert pcc.get()[1] == pytest.approx(mcc.get()[1])
+
+
+def test_pcc_is_nan_before_updates_and_for_one_predicted_class():
+    metric = mx.metric.PCC()
+    assert math.isnan(metric.get()[1])
+    metric.update([mx.nd.array([0, 1])], [mx.nd.array([1, 1])])
+    assert math.isnan(metric.get()[1])     # a column total of 0: undefined

@@ -13,9 +13,9 @@ from .parameter import Parameter, Constant, DeferredInitializationError
 from .parameter_dict import ParameterDict
 from .block import Block
 from .hybrid_block import HybridBlock, SymbolBlock
-from . import nn, loss, utils, data, rnn
+from . import nn, loss, utils, data, rnn, model_zoo, contrib
 from .trainer import Trainer
 
 __all__ = ["Parameter", "Constant", "ParameterDict", "DeferredInitializationError",
            "Block", "HybridBlock", "SymbolBlock", "Trainer", "nn", "rnn", "loss",
-           "utils", "data"]
+           "utils", "data", "model_zoo", "contrib"]

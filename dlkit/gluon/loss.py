@@ -8,6 +8,8 @@ Every loss returns one value per sample: the element-wise loss, times ``weight``
 Because each is written with ``F.<op>``, its gradient comes from the ops' own backward
 methods, and a hybridized loss runs as one graph.
 """
+import math
+
 from .. import ndarray
 from .hybrid_block import HybridBlock
 
@@ -15,7 +17,7 @@ __all__ = ["Loss", "L2Loss", "L1Loss", "SigmoidBinaryCrossEntropyLoss",
            "SigmoidBCELoss",
            "SoftmaxCrossEntropyLoss", "SoftmaxCELoss", "KLDivLoss", "HuberLoss",
            "HingeLoss", "SquaredHingeLoss", "LogisticLoss", "TripletLoss",
-           "CosineEmbeddingLoss", "CTCLoss"]
+           "CosineEmbeddingLoss", "CTCLoss", "PoissonNLLLoss", "SDMLLoss"]
 
 
 def _apply_weighting(F, loss, weight=None, sample_weight=None):
@@ -321,3 +323,99 @@ class CTCLoss(Loss):
                          use_label_lengths=label_lengths is not None,
                          blank_label="last")
         return _apply_weighting(F, loss, self._weight, sample_weight)
+
+
+class PoissonNLLLoss(Loss):
+    """Negative log-likelihood of counts ``target`` under a Poisson distribution of
+    mean ``pred``, averaged over *all* elements (one number, shape (1,))::
+
+        from_logits=True  (pred is log(mean)):  exp(pred) - target * pred
+        from_logits=False (pred is the mean):   pred - target * log(pred + epsilon)
+
+    ``compute_full=True`` adds Stirling's approximation of ``log(target!)``,
+    ``target * log(target) - target + 0.5 * log(2 * pi * target)``, where
+    ``target > 1`` (0 elsewhere); it does not change the gradient with respect to
+    ``pred``. ``epsilon`` (default 1e-08) is an argument of the call, as in MXNet.
+
+    MXNet quirk kept: unlike the other losses the result is the mean over the whole
+    batch, not one value per sample. Differs from MXNet: ``compute_full=True`` also
+    works under ``autograd.record()`` and hybridized (MXNet 1.9.1 multiplies in
+    place there, ``*=``, and raises).
+
+    Example
+    -------
+    >>> loss = mx.gluon.loss.PoissonNLLLoss()
+    >>> loss(mx.nd.array([0.0]), mx.nd.array([1.0])).asnumpy()     # exp(0) - 0
+    array([1.], dtype=float32)
+    """
+
+    def __init__(self, weight=None, from_logits=True, batch_axis=0, compute_full=False,
+                 **kwargs):
+        super().__init__(weight, batch_axis, **kwargs)
+        self._from_logits = from_logits
+        self._compute_full = compute_full
+
+    def hybrid_forward(self, F, pred, target, sample_weight=None, epsilon=1e-08):
+        target = _reshape_like(F, target, pred)
+        if self._from_logits:
+            loss = F.exp(pred) - target * pred
+        else:
+            loss = pred - target * F.log(pred + epsilon)
+        if self._compute_full:
+            stirling = target * F.log(target) - target + 0.5 * F.log(
+                2 * target * math.pi)
+            # log(0!) = log(1!) = 0: keep the approximation only where target > 1
+            # (at target = 0 it is NaN, and NaN * 0 stays NaN, as in MXNet)
+            stirling = stirling * (target > 1)
+            loss = loss + stirling
+        loss = _apply_weighting(F, loss, self._weight, sample_weight)
+        return F.mean(loss)
+
+
+class SDMLLoss(Loss):
+    """Smoothed Deep Metric Learning loss (Bonadiman et al., 2019) of two aligned
+    batches of vectors: ``x1[i]`` and ``x2[i]`` are a positive pair, every other
+    row of ``x2`` is a negative for ``x1[i]``. One value per sample::
+
+        distances[i, j] = |x1[i] - x2[j]|^2            (batch, batch)
+        labels = (1 - s) on the diagonal, s / (batch - 1) elsewhere
+        loss[i] = KLDivLoss(log_softmax(-distances)[i], labels[i])
+
+    with ``s = smoothing_parameter``. Inputs have shape (batch, dim).
+
+    MXNet quirks kept: ``weight`` is stored but not applied, and the block cannot
+    be hybridized (it reads ``x1.shape``).
+
+    Example
+    -------
+    >>> loss = mx.gluon.loss.SDMLLoss()
+    >>> loss(mx.nd.eye(3), mx.nd.eye(3)).shape
+    (3,)
+    """
+
+    def __init__(self, smoothing_parameter=0.3, weight=1.0, batch_axis=0, **kwargs):
+        super().__init__(weight, batch_axis, **kwargs)
+        self.kl_loss = KLDivLoss(from_logits=True)
+        self.smoothing_parameter = smoothing_parameter
+
+    def _compute_distances(self, x1, x2):
+        """Squared euclidean distance of every row of ``x1`` to every row of ``x2``."""
+        if x1.shape != x2.shape:
+            raise ValueError(f"SDMLLoss: x1 and x2 must have the same shape (batch, "
+                             f"dim), got {x1.shape} and {x2.shape}")
+        batch_size, dim = x1.shape
+        x1_ = x1.expand_dims(1).broadcast_to([batch_size, batch_size, dim])
+        x2_ = x2.expand_dims(0).broadcast_to([batch_size, batch_size, dim])
+        return ((x1_ - x2_) ** 2).sum(axis=2)
+
+    def _compute_labels(self, F, batch_size):
+        """The identity, smoothed: mass ``s`` spread over the other samples."""
+        gold = F.eye(batch_size)
+        smoothing = self.smoothing_parameter
+        return gold * (1 - smoothing) + (1 - gold) * smoothing / (batch_size - 1)
+
+    def hybrid_forward(self, F, x1, x2):
+        labels = self._compute_labels(F, x1.shape[0])
+        distances = self._compute_distances(x1, x2)
+        log_probabilities = F.log_softmax(-distances, axis=1)
+        return self.kl_loss(log_probabilities, labels.as_in_context(distances.context))

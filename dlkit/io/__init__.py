@@ -2,12 +2,16 @@
 
 ``base.py`` defines the protocol (``DataDesc``, ``DataBatch``, ``DataIter``);
 ``ndarray_iter.py`` the in-memory ``NDArrayIter``; ``wrappers.py`` ``ResizeIter`` and
-``PrefetchingIter``. (MXNet's C++ iterators for record files, CSV and MNIST are not part
-of dlkit; ``gluon.data`` covers datasets.)
+``PrefetchingIter``; ``batch_loader.py`` batches samples read from files for
+``CSVIter``, ``LibSVMIter`` (``text_iters.py``) and ``ImageRecordIter``
+(``image_record_iter.py``); ``mnist_iter.py`` reads MNIST's idx files.
 """
 from .base import DataBatch, DataDesc, DataIter
+from .image_record_iter import ImageRecordIter
+from .mnist_iter import MNISTIter
 from .ndarray_iter import NDArrayIter
+from .text_iters import CSVIter, LibSVMIter
 from .wrappers import PrefetchingIter, ResizeIter
 
 __all__ = ["DataDesc", "DataBatch", "DataIter", "NDArrayIter", "ResizeIter",
-           "PrefetchingIter"]
+           "PrefetchingIter", "CSVIter", "LibSVMIter", "MNISTIter", "ImageRecordIter"]

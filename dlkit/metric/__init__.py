@@ -6,11 +6,11 @@ behind ``create``, ``CompositeEvalMetric`` and ``CustomMetric``/``np``;
 """
 from .base import (CompositeEvalMetric, CustomMetric, EvalMetric, alias,
                    check_label_shapes, create, np, register)
-from .classification import (MCC, F1, Accuracy, CrossEntropy, NegativeLogLikelihood,
-                             Perplexity, TopKAccuracy)
-from .regression import MAE, MSE, RMSE, Loss, PearsonCorrelation
+from .classification import (MCC, PCC, F1, Accuracy, CrossEntropy,
+                             NegativeLogLikelihood, Perplexity, TopKAccuracy)
+from .regression import MAE, MSE, RMSE, Caffe, Loss, PearsonCorrelation, Torch
 
 __all__ = ["EvalMetric", "CompositeEvalMetric", "Accuracy", "TopKAccuracy", "F1", "MCC",
-           "Perplexity", "MAE", "MSE", "RMSE", "CrossEntropy", "NegativeLogLikelihood",
-           "PearsonCorrelation", "Loss", "CustomMetric", "np", "create", "register",
-           "alias", "check_label_shapes"]
+           "PCC", "Perplexity", "MAE", "MSE", "RMSE", "CrossEntropy",
+           "NegativeLogLikelihood", "PearsonCorrelation", "Loss", "Torch", "Caffe",
+           "CustomMetric", "np", "create", "register", "alias", "check_label_shapes"]

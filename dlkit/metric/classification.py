@@ -1,12 +1,13 @@
-"""Classification metrics: Accuracy, TopKAccuracy, F1, MCC, Perplexity, CrossEntropy
-and NegativeLogLikelihood. Each works on NumPy copies of labels and predictions."""
+"""Classification metrics: Accuracy, TopKAccuracy, F1, MCC, PCC, Perplexity,
+CrossEntropy and NegativeLogLikelihood. Each works on NumPy copies of labels and
+predictions."""
 import math
 
 import numpy
 
 from .base import EvalMetric, _host, alias, check_label_shapes, register
 
-__all__ = ["Accuracy", "TopKAccuracy", "F1", "MCC", "Perplexity", "CrossEntropy",
+__all__ = ["Accuracy", "TopKAccuracy", "F1", "MCC", "PCC", "Perplexity", "CrossEntropy",
            "NegativeLogLikelihood"]
 
 
@@ -166,6 +167,82 @@ class MCC(_BinaryMetric):
     def __init__(self, name="mcc", output_names=None, label_names=None,
                  average="macro"):
         super().__init__(name, output_names, label_names, average)
+
+
+@register
+class PCC(EvalMetric):
+    """Multiclass Matthews correlation ("Pearson correlation coefficient" of the
+    one-hot predictions and labels), from a K x K confusion matrix ``C``::
+
+        n = sum(C),  x = row sums (predicted),  y = column sums (true)
+        PCC = (n * trace(C) - x . y) / sqrt((n^2 - x . x) * (n^2 - y . y))
+
+    With two classes this is ``MCC``. Predictions are class scores (argmax-ed over
+    axis 1) or class indices (when shaped like the labels). The matrix grows when a
+    larger class index appears. ``get()`` is the PCC of every batch since the last
+    reset (NaN while a row or column total is 0), not an average of batch values.
+    """
+
+    def __init__(self, name="pcc", output_names=None, label_names=None,
+                 has_global_stats=True):
+        self.k = 2
+        super().__init__(name, output_names=output_names, label_names=label_names,
+                         has_global_stats=has_global_stats)
+
+    def _grow(self, extra):
+        widths = ((0, extra), (0, extra))
+        self.lcm = numpy.pad(self.lcm, widths, "constant", constant_values=0)
+        self.gcm = numpy.pad(self.gcm, widths, "constant", constant_values=0)
+        self.k += extra
+
+    @staticmethod
+    def _calc_mcc(cmat):
+        n = cmat.sum()
+        x = cmat.sum(axis=1)
+        y = cmat.sum(axis=0)
+        cov_xx = numpy.sum(x * (n - x))
+        cov_yy = numpy.sum(y * (n - y))
+        if cov_xx == 0 or cov_yy == 0:
+            return float("nan")
+        cov_xy = numpy.sum(cmat.diagonal() * n - x * y)
+        return cov_xy / (cov_xx * cov_yy) ** 0.5
+
+    def update(self, labels, preds):
+        labels, preds = check_label_shapes(labels, preds, True)
+        for label, pred in zip(labels, preds):
+            label = _host(label).astype("int32")
+            pred = _host(pred)
+            if pred.shape != label.shape:
+                pred = pred.argmax(axis=1)
+            pred = pred.astype("int32").ravel()
+            label = label.ravel()
+            largest = max(pred.max(), label.max())
+            if largest >= self.k:
+                self._grow(largest + 1 - self.k)
+            batch = numpy.zeros((self.k, self.k))
+            numpy.add.at(batch, (pred, label), 1)
+            self.lcm += batch
+            self.gcm += batch
+        # MXNet counts one instance per update call, whatever the batch size
+        self.num_inst += 1
+        self.global_num_inst += 1
+
+    @property
+    def sum_metric(self):
+        return self._calc_mcc(self.lcm) * self.num_inst
+
+    @property
+    def global_sum_metric(self):
+        return self._calc_mcc(self.gcm) * self.global_num_inst
+
+    def reset(self):
+        self.global_num_inst = 0
+        self.gcm = numpy.zeros((self.k, self.k))
+        self.reset_local()
+
+    def reset_local(self):
+        self.num_inst = 0
+        self.lcm = numpy.zeros((self.k, self.k))
 
 
 @register

@@ -1,4 +1,5 @@
-"""Regression metrics (MAE, MSE, RMSE, PearsonCorrelation) and Loss."""
+"""Regression metrics (MAE, MSE, RMSE, PearsonCorrelation) and Loss (with its
+aliases for external criteria, Torch and Caffe)."""
 import math
 
 import numpy
@@ -6,7 +7,7 @@ import numpy
 from .base import EvalMetric, _host, alias, check_label_shapes, register
 from ..ndarray import NDArray
 
-__all__ = ["MAE", "MSE", "RMSE", "PearsonCorrelation", "Loss"]
+__all__ = ["MAE", "MSE", "RMSE", "PearsonCorrelation", "Loss", "Torch", "Caffe"]
 
 
 def _as_columns(label, pred):
@@ -121,3 +122,21 @@ class Loss(EvalMetric):
         for pred in preds:
             pred = _host(pred)
             self._add(float(pred.sum()), pred.size)
+
+
+@register
+class Torch(Loss):
+    """``Loss`` named 'torch': MXNet's placeholder for losses computed by Torch
+    criteria (its Torch plugin); it averages the values in ``preds``."""
+
+    def __init__(self, name="torch", output_names=None, label_names=None):
+        super().__init__(name, output_names=output_names, label_names=label_names)
+
+
+@register
+class Caffe(Loss):
+    """``Loss`` named 'caffe': MXNet's placeholder for losses computed by Caffe
+    layers (its Caffe plugin); it averages the values in ``preds``."""
+
+    def __init__(self, name="caffe", output_names=None, label_names=None):
+        super().__init__(name, output_names=output_names, label_names=label_names)

@@ -114,7 +114,8 @@ class SequentialModule(BaseModule):
         require(self.binded, "call bind before initializing the parameters")
         seen = {}
         for index, module in enumerate(self._modules):
-            for name in module.symbol.list_arguments():
+            symbol = module.symbol  # None for a PythonModule (no parameters)
+            for name in symbol.list_arguments() if symbol is not None else []:
                 if name in module.data_names or name in module.label_names:
                     continue
                 if name in seen:

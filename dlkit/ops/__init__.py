@@ -8,7 +8,9 @@ from . import (  # noqa: F401  (imported to register their operators)
     elemwise, binary, compare, scalar,  # element-wise
     shape, transpose, broadcast, join, indexing, sort,  # shape and selection
     reduce, linalg, nn, softmax, norm, conv, pooling, loss, random, rnn, sequence,
-    creation, spatial, lrn, special, gather, amp, update, vision, ctc, contrib, image)
+    creation, spatial, lrn, special, gather, amp, update, vision, ctc, contrib, image,
+    custom, detection)
+from . import random_pdf, random_sample, random_like  # noqa: F401  (more samplers)
 from .registry import OPS, Op, get_op, list_ops, register_op
 
 __all__ = ["registry", "OPS", "Op", "get_op", "list_ops", "register_op"]

@@ -155,14 +155,15 @@ class Where(Op):
                         values={"condition": [[1, 0, 1], [0, 0, 1]]})]
 
     def infer_shape(self, in_shapes):
-        _, out_shapes = same_shape(self, in_shapes[1:])
+        # x and y complete each other (MXNet infers both ways), e.g. zeros((0, 0))
+        value_shapes, out_shapes = same_shape(self, in_shapes[1:])
         condition = in_shapes[0]
         if condition is not None and out_shapes[0] is not None and \
                 condition != out_shapes[0] and (len(condition) != 1 or
                                                 condition[0] != out_shapes[0][0]):
             raise shape_error(self, f"condition shape {condition} must equal x/y shape "
                                     f"{out_shapes[0]} or be its first dimension")
-        return list(in_shapes), out_shapes
+        return [condition] + value_shapes, out_shapes
 
     def infer_type(self, in_types):
         return list(in_types), [in_types[1]]

@@ -5,7 +5,13 @@ how many (``shape``), where (``ctx``) and as which ``dtype``::
 
     nd.random.uniform(0, 1, shape=(2, 3))
       -> _random_uniform(low=0, high=1, shape=(2, 3))
-      -> forward: low + (high - low) * generator(xp).random((2, 3))
+      -> forward: draw_uniform(xp, generator(xp), (2, 3), low=0, high=1)
+
+Each distribution is drawn by one function here (``draw_uniform``, ``draw_gamma``,
+...). Its parameters may be numbers or arrays that broadcast to the requested shape,
+so the per-element samplers of ``random_sample.py`` (``_sample_uniform`` with arrays
+``low`` and ``high``) call the very same functions. The densities of these
+distributions are in ``random_pdf.py``.
 
 Numbers come from ``rng.generator(xp)``, the one generator per array module that
 ``mx.random.seed`` reseeds, so a seeded program repeats exactly.
@@ -23,19 +29,23 @@ _NO_INPUTS = "a sampler has no inputs to differentiate"
 
 
 class SampleDtype(AttrType):
-    """``dtype`` of a sampler: None (the op's default) or one of a few dtype names."""
+    """``dtype`` of a sampler: one of a few dtype names, or None (the op's default)
+    unless ``allow_none=False``."""
 
-    def __init__(self, *names):
+    def __init__(self, *names, allow_none=True):
         self.names = names
-        self.name = "None or one of " + ", ".join(repr(n) for n in names)
+        self.allow_none = allow_none
+        shown = ", ".join(repr(n) for n in names)
+        self.name = "None or one of " + shown if allow_none else "one of " + shown
 
     def parse(self, value):
-        if value is None or value == "None":
+        if self.allow_none and (value is None or value == "None"):
             return None
         name = dtype_np(value).name
         if name not in self.names:
-            raise ValueError(f"{name!r} is not valid; valid values are None, "
-                             + ", ".join(repr(n) for n in self.names))
+            valid = ("None, " if self.allow_none else "") + ", ".join(
+                repr(n) for n in self.names)
+            raise ValueError(f"{name!r} is not valid; valid values are {valid}")
         return name
 
     def format(self, value):
@@ -71,32 +81,96 @@ INT_DTYPE = SampleDtype("int32", "int64")
 CTX = ContextAttr()
 
 
+# --------------------------------------------------------------------------------------
+# The distributions. Parameters are numbers or float64 arrays broadcasting to ``shape``.
+# --------------------------------------------------------------------------------------
+def draw_uniform(xp, rng, shape, low, high):
+    """Uniform on ``[low, high)``."""
+    return low + (high - low) * rng.random(shape)
+
+
+def draw_normal(xp, rng, shape, loc, scale):
+    """Normal with mean ``loc`` and standard deviation ``scale``."""
+    return loc + scale * rng.standard_normal(shape)
+
+
+def draw_integers(xp, rng, shape, low, high):
+    """Integers uniform on ``[low, high)``."""
+    return rng.integers(low, high, size=shape)
+
+
+def draw_exponential(xp, rng, shape, lam):
+    """Exponential with rate ``lam`` (mean ``1 / lam``)."""
+    return rng.standard_exponential(shape) / lam
+
+
+def draw_gamma(xp, rng, shape, alpha, beta):
+    """Gamma with shape ``alpha`` and scale ``beta`` (mean ``alpha * beta``)."""
+    return rng.standard_gamma(alpha, size=shape) * beta
+
+
+def draw_poisson(xp, rng, shape, lam):
+    """Poisson counts with rate ``lam``; a negative rate draws 0, as in MXNet (NumPy
+    would raise)."""
+    return rng.poisson(xp.maximum(xp.asarray(lam, dtype="float64"), 0), size=shape)
+
+
+def draw_negative_binomial(xp, rng, shape, k, p):
+    """Failures before the ``k``-th success of trials that succeed with probability
+    ``p``. Drawn as MXNet does, as a gamma-Poisson mixture: a Poisson count whose rate
+    is Gamma(``k``, scale ``(1 - p) / p``)."""
+    rate = rng.standard_gamma(k, size=shape) * ((1 - p) / p)
+    return draw_poisson(xp, rng, shape, rate)
+
+
+def draw_generalized_negative_binomial(xp, rng, shape, mu, alpha):
+    """Counts with mean ``mu`` and variance ``mu + alpha * mu**2``: a Poisson count
+    whose rate is Gamma(``1 / alpha``, scale ``alpha * mu``); ``alpha = 0`` is its
+    limit, a plain Poisson(``mu``)."""
+    mu = xp.asarray(mu, dtype="float64")
+    alpha = xp.asarray(alpha, dtype="float64")
+    plain = alpha == 0
+    alpha = xp.where(plain, 1.0, alpha)     # a safe divisor where alpha is 0
+    rate = rng.standard_gamma(1 / alpha, size=shape) * (alpha * mu)
+    return draw_poisson(xp, rng, shape, xp.where(plain, mu, rate))
+
+
+# --------------------------------------------------------------------------------------
+# Samplers with scalar parameters.
+# --------------------------------------------------------------------------------------
 class Sampler(Op):
     """Base of the samplers: no inputs; one output of ``shape`` and ``dtype``.
 
     ``check(attrs)`` validates the distribution's parameters before anything is drawn;
-    ``sample(xp, rng, shape, **params)`` draws float64 (or int) values.
+    ``distribution(xp, rng, shape, **params)`` (one of the functions above) draws
+    float64 (or int) values.
+
+    Without ``shape`` the output shape is unknown, as in MXNet: a graph may infer it
+    from the consumers (``x + mx.sym.random.uniform()``), an ``nd`` call cannot.
     """
     random = True
     default_dtype = "float32"
+    distribution = None
 
     def check(self, **attrs):
         """Raise ``MXNetError`` for invalid distribution parameters."""
 
     def infer_shape(self, in_shapes, *, shape=None, **attrs):
+        self.check(**attrs)
         if not shape:
-            raise shape_error(self, "the attribute shape is required, e.g. "
-                                    "shape=(2, 3)")
+            return [], [None]
         if any(dim < 0 for dim in shape):
             raise shape_error(self, f"shape must not have negative sizes, got {shape}")
-        self.check(**attrs)
         return [], [tuple(shape)]
 
     def infer_type(self, in_types, *, dtype=None, **attrs):
         return [], [dtype or self.default_dtype]
 
     def draw(self, xp, shape, dtype, **params):
-        values = self.sample(xp, generator(xp), tuple(shape), **params)
+        if not shape:
+            raise shape_error(self, "the attribute shape is required, e.g. "
+                                    "shape=(2, 3)")
+        values = self.distribution(xp, generator(xp), tuple(shape), **params)
         return values.astype(dtype or self.default_dtype)
 
 
@@ -110,6 +184,7 @@ class RandomUniform(Sampler):
     """Samples from the uniform distribution on ``[low, high)``."""
     name = "_random_uniform"
     aliases = ("random_uniform", "uniform")
+    distribution = staticmethod(draw_uniform)
     examples = [Example(shapes=[], attrs={"low": -1.0, "high": 2.0, "shape": (2, 3)},
                         grad=False, reason=_NO_INPUTS)]
 
@@ -120,28 +195,23 @@ class RandomUniform(Sampler):
                 ctx: CTX = None, dtype: FLOAT_DTYPE = None):
         return self.draw(xp, shape, dtype, low=low, high=high)
 
-    def sample(self, xp, rng, shape, *, low, high):
-        return low + (high - low) * rng.random(shape)
-
 
 @register_op
 class RandomNormal(Sampler):
     """Samples from the normal distribution with mean ``loc`` and std ``scale``."""
     name = "_random_normal"
     aliases = ("random_normal", "normal")
+    distribution = staticmethod(draw_normal)
     examples = [Example(shapes=[], attrs={"loc": 1.0, "scale": 2.0, "shape": (3, 2),
                                           "dtype": "float64"},
                         grad=False, reason=_NO_INPUTS)]
 
     def check(self, *, loc, scale, **attrs):
-        _require(self, scale >= 0, f"scale must be >= 0, got {scale}")
+        _require(self, scale > 0, f"scale must be > 0, got {scale}")
 
     def forward(self, xp, *, loc: Float = 0.0, scale: Float = 1.0, shape: Shape = None,
                 ctx: CTX = None, dtype: FLOAT_DTYPE = None):
         return self.draw(xp, shape, dtype, loc=loc, scale=scale)
-
-    def sample(self, xp, rng, shape, *, loc, scale):
-        return loc + scale * rng.standard_normal(shape)
 
 
 @register_op
@@ -150,6 +220,7 @@ class RandomRandint(Sampler):
     name = "_random_randint"
     aliases = ("random_randint",)
     default_dtype = "int32"
+    distribution = staticmethod(draw_integers)
     examples = [Example(shapes=[], attrs={"low": -3, "high": 5, "shape": (4,)},
                         grad=False, reason=_NO_INPUTS)]
 
@@ -160,15 +231,13 @@ class RandomRandint(Sampler):
                 dtype: INT_DTYPE = None):
         return self.draw(xp, shape, dtype, low=low, high=high)
 
-    def sample(self, xp, rng, shape, *, low, high):
-        return rng.integers(low, high, size=shape)
-
 
 @register_op
 class RandomExponential(Sampler):
     """Samples from the exponential distribution with rate ``lam`` (mean ``1/lam``)."""
     name = "_random_exponential"
     aliases = ("random_exponential",)
+    distribution = staticmethod(draw_exponential)
     examples = [Example(shapes=[], attrs={"lam": 2.0, "shape": (2, 2)},
                         grad=False, reason=_NO_INPUTS)]
 
@@ -179,9 +248,6 @@ class RandomExponential(Sampler):
                 dtype: FLOAT_DTYPE = None):
         return self.draw(xp, shape, dtype, lam=lam)
 
-    def sample(self, xp, rng, shape, *, lam):
-        return rng.standard_exponential(shape) / lam
-
 
 @register_op
 class RandomGamma(Sampler):
@@ -189,6 +255,7 @@ class RandomGamma(Sampler):
     (mean ``alpha * beta``)."""
     name = "_random_gamma"
     aliases = ("random_gamma",)
+    distribution = staticmethod(draw_gamma)
     examples = [Example(shapes=[], attrs={"alpha": 2.0, "beta": 0.5, "shape": (3,)},
                         grad=False, reason=_NO_INPUTS)]
 
@@ -200,9 +267,6 @@ class RandomGamma(Sampler):
                 ctx: CTX = None, dtype: FLOAT_DTYPE = None):
         return self.draw(xp, shape, dtype, alpha=alpha, beta=beta)
 
-    def sample(self, xp, rng, shape, *, alpha, beta):
-        return rng.standard_gamma(alpha, size=shape) * beta
-
 
 @register_op
 class RandomPoisson(Sampler):
@@ -210,6 +274,7 @@ class RandomPoisson(Sampler):
     default, as in MXNet."""
     name = "_random_poisson"
     aliases = ("random_poisson",)
+    distribution = staticmethod(draw_poisson)
     examples = [Example(shapes=[], attrs={"lam": 3.0, "shape": (2, 3)},
                         grad=False, reason=_NO_INPUTS)]
 
@@ -220,8 +285,48 @@ class RandomPoisson(Sampler):
                 dtype: FLOAT_DTYPE = None):
         return self.draw(xp, shape, dtype, lam=lam)
 
-    def sample(self, xp, rng, shape, *, lam):
-        return rng.poisson(lam, size=shape)
+
+@register_op
+class RandomNegativeBinomial(Sampler):
+    """Samples the number of failures before the ``k``-th success, each trial
+    succeeding with probability ``p`` (mean ``k (1 - p) / p``); float32 by default.
+
+    Differs from MXNet: ``p <= 0`` is an error here (MXNet returns -2147483648 for
+    ``p = 0``); ``p > 1`` draws zeros in both.
+    """
+    name = "_random_negative_binomial"
+    aliases = ("random_negative_binomial",)
+    distribution = staticmethod(draw_negative_binomial)
+    examples = [Example(shapes=[], attrs={"k": 3, "p": 0.4, "shape": (2, 3)},
+                        grad=False, reason=_NO_INPUTS)]
+
+    def check(self, *, k, p, **attrs):
+        _require(self, k >= 0, f"k must be >= 0, got {k}")
+        _require(self, p > 0, f"p (the success probability) must be > 0, got {p}")
+
+    def forward(self, xp, *, k: Int = 1, p: Float = 1.0, shape: Shape = None,
+                ctx: CTX = None, dtype: FLOAT_DTYPE = None):
+        return self.draw(xp, shape, dtype, k=k, p=p)
+
+
+@register_op
+class RandomGeneralizedNegativeBinomial(Sampler):
+    """Samples counts with mean ``mu`` and variance ``mu + alpha * mu**2`` (the
+    negative binomial with ``k = 1 / alpha``, ``p = 1 / (1 + alpha * mu)``; ``alpha =
+    0`` gives the Poisson distribution); float32 by default."""
+    name = "_random_generalized_negative_binomial"
+    aliases = ("random_generalized_negative_binomial",)
+    distribution = staticmethod(draw_generalized_negative_binomial)
+    examples = [Example(shapes=[], attrs={"mu": 2.0, "alpha": 0.5, "shape": (4,)},
+                        grad=False, reason=_NO_INPUTS)]
+
+    def check(self, *, mu, alpha, **attrs):
+        _require(self, mu >= 0, f"mu must be >= 0, got {mu}")
+        _require(self, alpha >= 0, f"alpha must be >= 0, got {alpha}")
+
+    def forward(self, xp, *, mu: Float = 1.0, alpha: Float = 1.0, shape: Shape = None,
+                ctx: CTX = None, dtype: FLOAT_DTYPE = None):
+        return self.draw(xp, shape, dtype, mu=mu, alpha=alpha)
 
 
 @register_op

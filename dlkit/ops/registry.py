@@ -99,6 +99,11 @@ class Op:
                         Executor its ``grad_arrays`` (MXNet's ``req='write'``): a
                         weight gradient then goes straight from the GEMM into place,
                         not through a copy. Callers check ``returned is target``.
+    ``inputs_named_by_attrs``
+                        True for an op that takes ``*inputs`` whose names its
+                        attributes decide (``Custom``: its prop's list_arguments). A
+                        Symbol call may then pass inputs by position or by name, and
+                        missing ones become variables, as for a fixed op.
     """
     name = None
     aliases = ()
@@ -107,6 +112,7 @@ class Op:
     is_loss = False
     skips_unneeded_grads = False
     writes_grads_into = False
+    inputs_named_by_attrs = False
     examples = ()
     # True when backward takes none of the keywords above (is_train, needs_grad,
     # grad_into): the tape then calls it directly. Set for each subclass.
@@ -145,7 +151,21 @@ class Op:
             return ["output"]
         return [f"output{i}" for i in range(count)]
 
+    def aux_inputs(self, attrs):
+        """Which inputs are auxiliary states (``aux_names``; Custom asks its prop)."""
+        return self.aux_names
+
+    def loss_head(self, attrs):
+        """True if backward ignores the head gradient, so ``Executor.backward()``
+        needs no ``out_grads`` (``is_loss``; Custom asks its prop)."""
+        return self.is_loss
+
     # ---- attributes ----
+    def own_attrs(self, stored):
+        """This op's attributes among a graph node's stored strings, which may also
+        hold keys such as ``__lr_mult__`` (Custom keeps every other key)."""
+        return {key: value for key, value in stored.items() if key in self.attrs}
+
     def parse_attrs(self, given):
         """Check and convert user attributes (Python values or MXNet strings).
 

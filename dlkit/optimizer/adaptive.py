@@ -1,5 +1,5 @@
 """Optimizers with per-coordinate step sizes: AdaGrad, RMSProp, AdaDelta, Adam, Adamax,
-Nadam and Ftrl.
+Nadam, Ftrl and FTML.
 
 Each keeps running statistics of the gradient in its state and divides by (a function
 of) them, so coordinates with large gradients take smaller steps. ``update`` writes the
@@ -7,10 +7,11 @@ arrays inside the NDArrays in place, as MXNet's fused update operators do.
 """
 import math
 
+from .. import ndarray
 from ..ndarray import zeros_like
 from .optimizer import Optimizer, register
 
-__all__ = ["AdaGrad", "RMSProp", "AdaDelta", "Adam", "Adamax", "Nadam", "Ftrl"]
+__all__ = ["AdaGrad", "RMSProp", "AdaDelta", "Adam", "Adamax", "Nadam", "Ftrl", "FTML"]
 
 
 def _zeros(weight, count):
@@ -317,3 +318,48 @@ class Ftrl(Optimizer):
         active = xp.abs(z) > self.lamda1
         denominator = (self.beta + xp.sqrt(n)) / lr + wd
         w[...] = (xp.sign(z) * self.lamda1 - z) / denominator * active
+
+
+@register
+class FTML(Optimizer):
+    """FTML, Follow the Moving Leader (Zheng & Kwok, 2017): Adam-like moments with a
+    step that stays close to the previous weights.
+
+    The rule is the fused operator ``ftml_update`` (see its docstring), called as
+    ``mx.nd.ftml_update(..., out=weight)``, as MXNet's FTML does.
+
+    Parameters
+    ----------
+    beta1 : float
+        Decay of the accumulated ``z`` (0 < beta1 < 1, usually near 0.5).
+    beta2 : float
+        Decay of the second moment ``v`` (near 1).
+    epsilon : float
+        Added to the root of ``v``, to avoid dividing by zero.
+
+    Example
+    -------
+    >>> opt = mx.optimizer.create("ftml", learning_rate=0.01)
+    """
+
+    def __init__(self, beta1=0.6, beta2=0.999, epsilon=1e-8, **kwargs):
+        super().__init__(**kwargs)
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+
+    def create_state(self, index, weight):
+        return _zeros(weight, 3)  # (d, v, z), as ftml_update names them
+
+    def update(self, index, weight, grad, state):
+        self._update_count(index)
+        kwargs = {"beta1": self.beta1, "beta2": self.beta2, "epsilon": self.epsilon,
+                  "rescale_grad": self.rescale_grad,
+                  "t": self._index_update_count[index]}
+        # MXNet quirk kept: clip_gradient=0 means no clipping here (the op itself
+        # would clip every gradient to 0)
+        if self.clip_gradient:
+            kwargs["clip_grad"] = self.clip_gradient
+        d, v, z = state
+        ndarray.ftml_update(weight, grad, d, v, z, out=weight,
+                            lr=self._get_lr(index), wd=self._get_wd(index), **kwargs)

@@ -225,7 +225,7 @@ def eval_imperative(symbol, ctx, aux_states, kwargs):
         if node.op is None:
             continue
         inputs = [values[(id(src), i)] for src, i in node.inputs]
-        attrs = {k: v for k, v in node.attrs.items() if k in node.op.attrs}
+        attrs = node.op.own_attrs(node.attrs)
         result = invoke(node.op, inputs, attrs)
         results = result if isinstance(result, list) else [result]
         for index, array in enumerate(results):

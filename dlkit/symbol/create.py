@@ -96,9 +96,19 @@ def _is_extra_key(key):
     return key in attribute.HIDDEN_KEYS or (key.startswith("__") and key.endswith("__"))
 
 
+def _input_names(op, kwargs):
+    """The op's input names; an op whose attributes name them (``Custom``) is asked
+    with this call's attributes."""
+    if not op.inputs_named_by_attrs:
+        return op.input_names
+    attrs = {key: value for key, value in kwargs.items()
+             if not isinstance(value, Symbol) and not _is_extra_key(key)}
+    return op.list_inputs(op.parse_attrs(attrs))
+
+
 def _split_arguments(op, args, kwargs):
     """``(inputs, attrs)``: inputs a list (variadic) or a dict name -> Symbol."""
-    if op.variadic:
+    if op.variadic and not op.inputs_named_by_attrs:
         for value in args:
             if not isinstance(value, Symbol):
                 raise TypeError(f"operator {op.name}: positional arguments must be "
@@ -108,21 +118,22 @@ def _split_arguments(op, args, kwargs):
             raise TypeError(f"operator {op.name}: pass its inputs positionally, not as "
                             f"keywords ({sorted(symbols)})")
         return list(args), dict(kwargs)
+    names = _input_names(op, kwargs)
     inputs, attrs, positional_attrs = {}, {}, []
     for value in args:
         if (isinstance(value, Symbol) or value is None) and not positional_attrs:
-            if len(inputs) >= len(op.input_names):
+            if len(inputs) >= len(names):
                 raise MXNetError(f"operator {op.name}: too many inputs; it takes "
-                                 f"{list(op.input_names)}")
-            inputs[op.input_names[len(inputs)]] = value
+                                 f"{list(names)}")
+            inputs[names[len(inputs)]] = value
         else:
             positional_attrs.append(value)
     attrs.update(zip(op.attrs, positional_attrs))
     for key, value in kwargs.items():
         if isinstance(value, Symbol):
-            if key not in op.input_names:
+            if key not in names:
                 raise MXNetError(f"operator {op.name}: {key!r} is not an input; its "
-                                 f"inputs are {list(op.input_names)}")
+                                 f"inputs are {list(names)}")
             inputs[key] = value
         else:
             attrs[key] = value
@@ -132,7 +143,7 @@ def _split_arguments(op, args, kwargs):
 def _input_entries(op, node, inputs):
     """One ``(node, index)`` entry per input, creating variables for missing ones."""
     names = node.input_names()
-    if op.variadic:
+    if op.variadic and not op.inputs_named_by_attrs:
         given = dict(zip(names, inputs))
         if len(inputs) != len(names):
             raise MXNetError(f"operator {op.name}: num_args={len(names)} but "

@@ -25,7 +25,7 @@ class Node:
         self.attrs = attrs
         self.inputs = list(inputs)
         if op is not None and params is None:
-            params = op.parse_attrs({k: v for k, v in attrs.items() if k in op.attrs})
+            params = op.parse_attrs(op.own_attrs(attrs))
         self.params = params
 
     @property
@@ -84,10 +84,13 @@ def auxiliary_nodes(nodes):
     statistics)."""
     aux = set()
     for node in nodes:
-        if node.op is None or not node.op.aux_names:
+        if node.op is None:
+            continue
+        aux_names = node.op.aux_inputs(node.params)
+        if not aux_names:
             continue
         for name, (source, _) in zip(node.input_names(), node.inputs):
-            if name in node.op.aux_names and source.op is None:
+            if name in aux_names and source.op is None:
                 aux.add(id(source))
     return aux
 

@@ -6,9 +6,11 @@ so that every sample passes through a function when it is read (lazily)::
 
     ArrayDataset(X, y).transform_first(normalize)[i]  ==  (normalize(X[i]), y[i])
 """
-from ... import ndarray
+import os
 
-__all__ = ["Dataset", "SimpleDataset", "ArrayDataset"]
+from ... import ndarray, recordio
+
+__all__ = ["Dataset", "SimpleDataset", "ArrayDataset", "RecordFileDataset"]
 
 
 class Dataset:
@@ -119,3 +121,30 @@ class ArrayDataset(Dataset):
 
     def __len__(self):
         return self._length
+
+
+class RecordFileDataset(Dataset):
+    """The records of a RecordIO file, read by position: ``dataset[i]`` is the bytes
+    of the i-th record listed in the index file.
+
+    Parameters
+    ----------
+    filename : str
+        The ``.rec`` file; its index must sit beside it with the ``.idx`` extension.
+
+    Example
+    -------
+    >>> dataset = mx.gluon.data.RecordFileDataset('train.rec')  # doctest: +SKIP
+    >>> header, image = mx.recordio.unpack(dataset[0])          # doctest: +SKIP
+    """
+
+    def __init__(self, filename):
+        self.idx_file = os.path.splitext(filename)[0] + ".idx"
+        self.filename = filename
+        self._record = recordio.MXIndexedRecordIO(self.idx_file, self.filename, "r")
+
+    def __getitem__(self, idx):
+        return self._record.read_idx(self._record.keys[idx])
+
+    def __len__(self):
+        return len(self._record.keys)

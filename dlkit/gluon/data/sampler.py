@@ -7,7 +7,8 @@
 """
 import numpy as np
 
-__all__ = ["Sampler", "SequentialSampler", "RandomSampler", "BatchSampler"]
+__all__ = ["Sampler", "SequentialSampler", "RandomSampler", "BatchSampler",
+           "FilterSampler"]
 
 
 class Sampler:
@@ -47,6 +48,29 @@ class RandomSampler(Sampler):
 
     def __len__(self):
         return self._length
+
+
+class FilterSampler(Sampler):
+    """The indices of the samples for which ``fn(sample)`` is true, in order.
+
+    ``fn`` sees every sample once, when the sampler is made.
+
+    Example
+    -------
+    >>> list(mx.gluon.data.FilterSampler(lambda x: x % 3 == 0, list(range(10))))
+    [0, 3, 6, 9]
+    """
+
+    def __init__(self, fn, dataset):
+        self._fn = fn
+        self._dataset = dataset
+        self._indices = [index for index in range(len(dataset)) if fn(dataset[index])]
+
+    def __iter__(self):
+        return iter(self._indices)
+
+    def __len__(self):
+        return len(self._indices)
 
 
 class BatchSampler(Sampler):

@@ -15,8 +15,8 @@ from ..hybrid_block import HybridBlock, complete_shapes
 from .activations import Activation
 
 __all__ = ["Sequential", "HybridSequential", "Dense", "Dropout", "BatchNorm",
-           "InstanceNorm", "LayerNorm", "GroupNorm", "Embedding", "Flatten", "Lambda",
-           "HybridLambda"]
+           "BatchNormReLU", "InstanceNorm", "LayerNorm", "GroupNorm", "Embedding",
+           "Flatten", "Lambda", "HybridLambda"]
 
 
 class _Chain:
@@ -221,6 +221,23 @@ class BatchNorm(_Normalization):
         in_channels = self.gamma.shape[0]
         return (f"{type(self).__name__}({self._content()}, "
                 f"in_channels={in_channels if in_channels else None})")
+
+
+class BatchNormReLU(BatchNorm):
+    """``BatchNorm`` followed by ``relu``: the same parameters and arguments, the
+    output ``max(0, batch_norm(x))``.
+
+    Differs from MXNet: MXNet 1.9.1 calls its fused ``_contrib_BatchNormWithReLU``,
+    which runs only in its oneDNN (MKL-DNN) build on 4-D inputs and fails elsewhere;
+    dlkit composes the two registered ops (``BatchNorm``, then ``relu`` named
+    ``fwd``, so the output keeps MXNet's name ``<prefix>fwd_output``) and accepts
+    any input ``BatchNorm`` accepts.
+    """
+
+    def hybrid_forward(self, F, x, gamma, beta, running_mean, running_var):
+        normalized = F.BatchNorm(x, gamma, beta, running_mean, running_var,
+                                 name="bn", **self._kwargs)
+        return F.relu(normalized, name="fwd")
 
 
 class _ScaleShiftNorm(_Normalization):

@@ -1,5 +1,5 @@
-"""Convolution and pooling layers: thin wrappers of the ``Convolution``,
-``Deconvolution`` and ``Pooling`` registry ops.
+"""Convolution, pooling and padding layers: thin wrappers of the ``Convolution``,
+``Deconvolution``, ``Pooling`` and ``pad`` registry ops.
 
 A convolution layer owns ``weight`` and ``bias``. With ``in_channels=0`` the weight
 shape has a 0 that the first call completes through the op's ``infer_shape``::
@@ -11,9 +11,9 @@ from ..hybrid_block import HybridBlock, complete_shapes
 from .activations import Activation
 
 __all__ = ["Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose",
-           "MaxPool1D", "MaxPool2D", "MaxPool3D", "AvgPool1D", "AvgPool2D", "AvgPool3D",
-           "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPool3D", "GlobalAvgPool1D",
-           "GlobalAvgPool2D", "GlobalAvgPool3D"]
+           "Conv3DTranspose", "ReflectionPad2D", "MaxPool1D", "MaxPool2D", "MaxPool3D",
+           "AvgPool1D", "AvgPool2D", "AvgPool3D", "GlobalMaxPool1D", "GlobalMaxPool2D",
+           "GlobalMaxPool3D", "GlobalAvgPool1D", "GlobalAvgPool2D", "GlobalAvgPool3D"]
 
 
 def _tuple(value, length):
@@ -96,9 +96,8 @@ class _Conv(HybridBlock):
             text += f", padding={kwargs['pad']}"
         if kwargs["dilate"] != (1,) * ndim:
             text += f", dilation={kwargs['dilate']}"
-        out_pad = getattr(self, "outpad", None)
-        if out_pad is not None and tuple(out_pad) != (0,) * ndim:
-            text += f", output_padding={tuple(out_pad)}"
+        # MXNet quirk kept: output_padding is never shown (MXNet's repr looks for an
+        # attribute ``out_pad`` that the transposed layers never set)
         if kwargs["num_group"] != 1:
             text += f", groups={kwargs['num_group']}"
         if self.bias is None:
@@ -188,6 +187,58 @@ class Conv2DTranspose(_Conv):
                          groups, layout, in_channels, activation, use_bias,
                          weight_initializer, bias_initializer, op_name="Deconvolution",
                          adj=self.outpad, **kwargs)
+
+
+class Conv3DTranspose(_Conv):
+    """3-D transposed convolution (op ``Deconvolution``), e.g. to upsample volumes.
+
+    Layouts 'NCDHW' and 'NDHWC'; ``output_padding`` adds to one side of each output
+    dimension (the op's ``adj``).
+    """
+
+    def __init__(self, channels, kernel_size, strides=(1, 1, 1), padding=(0, 0, 0),
+                 output_padding=(0, 0, 0), dilation=(1, 1, 1), groups=1,
+                 layout="NCDHW", activation=None, use_bias=True,
+                 weight_initializer=None, bias_initializer="zeros", in_channels=0,
+                 **kwargs):
+        if layout not in ("NCDHW", "NDHWC"):
+            raise ValueError(f"Conv3DTranspose: only layouts 'NCDHW' and 'NDHWC' are "
+                             f"supported, got {layout!r}")
+        self.outpad = _tuple(output_padding, 3)
+        super().__init__(channels, _tuple(kernel_size, 3), strides, padding, dilation,
+                         groups, layout, in_channels, activation, use_bias,
+                         weight_initializer, bias_initializer, op_name="Deconvolution",
+                         adj=self.outpad, **kwargs)
+
+
+class ReflectionPad2D(HybridBlock):
+    """Pad the last two axes of an (N, C, H, W) input with its mirror image
+    (op ``pad``, ``mode='reflect'``): ``[1, 2, 3]`` padded by 2 is
+    ``[3, 2, 1, 2, 3, 2, 1]``.
+
+    Parameters
+    ----------
+    padding : int or tuple of 8 ints
+        An int pads H and W by that much on both sides; a tuple is the op's
+        ``pad_width`` (before/after per axis, N and C first, which must be 0).
+
+    Example
+    -------
+    >>> mx.gluon.nn.ReflectionPad2D(3)(mx.nd.ones((1, 3, 8, 8))).shape
+    (1, 3, 14, 14)
+    """
+
+    def __init__(self, padding=0, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(padding, int):
+            padding = (0, 0, 0, 0, padding, padding, padding, padding)
+        if len(padding) != 8:
+            raise ValueError(f"ReflectionPad2D: padding must be an int or 8 ints "
+                             f"(pad_width of a 4-D input), got {padding!r}")
+        self._padding = tuple(padding)
+
+    def hybrid_forward(self, F, x):
+        return F.pad(x, mode="reflect", pad_width=self._padding)
 
 
 class _Pooling(HybridBlock):
