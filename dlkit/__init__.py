@@ -29,6 +29,8 @@ from . import module
 from . import module as mod
 from . import gluon
 from . import operator, recordio, rnn, profiler, runtime, util, engine, image
+from . import random as rnd
+from . import registry, log, error, libinfo, library, contrib, notebook
 from . import image as img
 from . import visualization
 from . import visualization as viz

@@ -12,20 +12,30 @@ KVStore adds them up and, when it owns the optimizer, updates the weight itself:
 dlkit has the single-machine stores (``'local'``, ``'device'``: the same thing here,
 since dlkit sums on the device of the stored value). Distributed stores are not part of
 dlkit.
+
+``KVStoreBase`` is the interface every store implements (``broadcast``, ``pushpull``,
+``set_optimizer`` ...). A subclass registered with ``KVStoreBase.register`` is made by
+``create`` from its lower-cased class name: that is how ``'teststore'`` (``TestStore``,
+a store that only sums) and third-party stores (Horovod, BytePS) plug in.
+``KVStoreServer`` is the server side of a distributed store; with no servers here, its
+``run`` raises.
 """
+import warnings
+
 from .base import MXNetError
 from .fileio import write_atomically
 from .ndarray import NDArray
 from .optimizer import get_updater
 
-__all__ = ["KVStore", "create"]
+__all__ = ["KVStore", "KVStoreBase", "KVStoreServer", "TestStore", "create"]
 
 LOCAL_TYPES = ("local", "device", "local_update_cpu", "local_allreduce_cpu",
                "local_allreduce_device", "nccl")
 
 
 def create(name="local"):
-    """A key-value store: ``'local'`` or ``'device'``.
+    """A key-value store: ``'local'`` or ``'device'``, or the lower-cased name of a
+    store registered with ``KVStoreBase.register`` (``'teststore'``).
 
     Example
     -------
@@ -33,6 +43,9 @@ def create(name="local"):
     """
     if not isinstance(name, str):
         raise TypeError("name must be a string")
+    name = name.lower()
+    if name in KVStoreBase.kv_registry:
+        return KVStoreBase.kv_registry[name]()
     if name not in LOCAL_TYPES:
         raise MXNetError(f"KVStore type {name!r} is not supported by dlkit: it runs on "
                          f"one machine and supports {list(LOCAL_TYPES)} ('dist_*', "
@@ -54,7 +67,143 @@ def _values(value):
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
-class KVStore:
+class KVStoreBase:
+    """The interface of a key-value store; ``create`` makes registered subclasses.
+
+    Every method raises ``NotImplementedError`` here: a store overrides those it
+    supports and answers ``is_capable`` for the optional ones (``OPTIMIZER``: whether
+    it can run the optimizer itself).
+
+    Example
+    -------
+    >>> @mx.kv.KVStoreBase.register
+    ... class MyStore(mx.kv.KVStoreBase):
+    ...     pass
+    >>> type(mx.kv.create("mystore")).__name__
+    'MyStore'
+    """
+    OPTIMIZER = "optimizer"
+    kv_registry = {}   # lower-cased class name -> class
+
+    def broadcast(self, key, value, out, priority=0):
+        """Send ``value`` to every worker, into ``out``."""
+        raise NotImplementedError()
+
+    def pushpull(self, key, value, out=None, priority=0):
+        """Sum ``value`` over devices and workers; write the sum into ``out`` (into
+        ``value`` when ``out`` is None)."""
+        raise NotImplementedError()
+
+    def set_optimizer(self, optimizer):
+        """Let the store update the weights with ``optimizer``."""
+        raise NotImplementedError()
+
+    def is_capable(self, capability):
+        """Whether the store supports ``capability`` (``KVStoreBase.OPTIMIZER``)."""
+        raise NotImplementedError()
+
+    def save_optimizer_states(self, fname, dump_optimizer=False):
+        """Write the optimizer states to ``fname``."""
+        raise NotImplementedError()
+
+    def load_optimizer_states(self, fname):
+        """Read optimizer states from ``fname``."""
+        raise NotImplementedError()
+
+    @property
+    def type(self):
+        """The store's type name."""
+        raise NotImplementedError()
+
+    @property
+    def rank(self):
+        """This worker's rank."""
+        raise NotImplementedError()
+
+    @property
+    def num_workers(self):
+        """How many workers there are."""
+        raise NotImplementedError()
+
+    @staticmethod
+    def register(klass):
+        """Register a store class (a decorator) under its lower-cased class name."""
+        if not isinstance(klass, type):
+            raise TypeError(f"KVStoreBase.register takes a class, got {klass!r}")
+        name = klass.__name__.lower()
+        if name in KVStoreBase.kv_registry:
+            old = KVStoreBase.kv_registry[name]
+            warnings.warn(f"WARNING: New kvstore {klass.__module__}.{klass.__name__} "
+                          f"is overriding existing kvstore {old.__module__}."
+                          f"{old.__name__}")
+        KVStoreBase.kv_registry[name] = klass
+        return klass
+
+
+@KVStoreBase.register
+class TestStore(KVStoreBase):
+    """A store for tests: no stored values, ``pushpull`` just sums the given arrays
+    (``create('teststore')``); it cannot run an optimizer."""
+
+    def broadcast(self, key, value, out, priority=0):
+        """Copy ``value`` into each array of ``out`` (a list)."""
+        for target in out:
+            target[:] = value
+
+    def pushpull(self, key, value, out=None, priority=0):
+        """Sum ``value`` (one array or a list, one per device) into ``out``, or into
+        every array of ``value`` when ``out`` is None."""
+        if isinstance(value, NDArray):
+            if out is not None:
+                for target in _values(out):
+                    target[:] = value
+            return
+        ctx = value[0].context
+        total = value[0].as_in_context(ctx).copy()
+        for other in value[1:]:
+            total += other.as_in_context(ctx)
+        for target in _values(value if out is None else out):
+            target[:] = total
+
+    @staticmethod
+    def is_capable(capability):
+        """``'optimizer'``: False (the only capability there is)."""
+        if capability.lower() == KVStoreBase.OPTIMIZER:
+            return False
+        raise ValueError(f"Unknown capability: {capability}")
+
+    @property
+    def type(self):
+        return "teststore"
+
+    @property
+    def rank(self):
+        return 0
+
+    @property
+    def num_workers(self):
+        return 1
+
+
+class KVStoreServer:
+    """The server side of a distributed store (MXNet runs it in server processes).
+
+    dlkit has only single-machine stores, so there is nothing to serve: ``run``
+    raises ``MXNetError``.
+    """
+
+    def __init__(self, kvstore):
+        self.kvstore = kvstore
+        self.init_logginig = False   # (sic) MXNet's attribute name
+
+    def run(self):
+        """Serve pushes and pulls from workers: not possible without servers."""
+        raise MXNetError("KVStoreServer.run: dlkit has no distributed key-value "
+                         "store, so there are no server processes to run; use "
+                         "mx.kv.create('local') or 'device' in one process")
+
+
+class KVStore(KVStoreBase):
     """A single-machine key-value store (``rank`` 0 of ``num_workers`` 1).
 
     Keys are ints or strs (not both in one store, as in MXNet).

@@ -7,7 +7,7 @@ CPU and CuPy on a GPU, so each feature is answered by asking them::
     CUDA              CuPy is installed and sees a GPU
     CPU_SSE ... F16C  NumPy's SIMD kernels can use the instruction set on this CPU
     BLAS_* / LAPACK   the BLAS and LAPACK NumPy was built with
-    PROFILER          mx.profiler records operators (profiler.py)
+    PROFILER          mx.profiler records operators (profiler/recorder.py)
     INT64_TENSOR_SIZE arrays may hold more than 2**31 elements (NumPy's sizes are int64)
 
 Everything else (cuDNN, NCCL, MKL-DNN, OpenCV, TensorRT, a distributed kvstore...) is

@@ -19,7 +19,7 @@ from .base import MXNetError
 
 __all__ = ["TapeNode", "parent_of", "propagate"]
 
-# mx.profiler sets this to its recording function while it runs (profiler.py)
+# mx.profiler sets this to its recording function while it runs (profiler/recorder.py)
 _profile_hook = None
 
 

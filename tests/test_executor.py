@@ -190,3 +190,14 @@ def test_fully_connected_writes_weight_gradients_into_grad_arrays():
         np.testing.assert_allclose(executor.grad_dict["fc_weight"].asnumpy(),
                                    factor * (np.ones((2, 2)).T @ x))
         np.testing.assert_allclose(executor.grad_dict["fc_bias"].asnumpy(), [2, 2])
+
+
+def test_outputs_before_forward_have_the_inferred_dtype():
+    """MXNet allocates ``exe.outputs`` in the inferred dtype at bind time (float64
+    arguments give a float64 sum; Cast gives its target type)."""
+    a, b = mx.sym.var("a"), mx.sym.var("b")
+    args = {"a": mx.nd.ones(2, dtype="float64"), "b": mx.nd.ones(2, dtype="float64")}
+    assert (a + b).bind(mx.cpu(), args).outputs[0].dtype == np.float64
+    cast = mx.sym.Cast(a, dtype="int32").simple_bind(mx.cpu(), a=(2,))
+    assert cast.outputs[0].dtype == np.int32
+    assert (a * 2).simple_bind(mx.cpu(), a=(3,)).outputs[0].dtype == np.float32

@@ -1,6 +1,6 @@
-"""Tests for dlkit/model.py's FeedForward (MXNet's legacy model) against MXNet 1.9.1
-(tests/golden/gen_rnn_legacy.py), its checkpoints and its errors; and
-mx.callback.save_checkpoint."""
+"""Tests for mx.model's FeedForward (MXNet's legacy model, dlkit/feedforward.py)
+against MXNet 1.9.1 (tests/golden/gen_rnn_legacy.py), its checkpoints and its errors;
+and mx.callback.save_checkpoint."""
 import logging
 import os
 

@@ -183,7 +183,7 @@ def patched(offset, fmt, value):
     (patched(0, "Q", 0x113), "bad magic number 0x113"),
     (patched(16, "Q", 2 ** 60), "claims 1152921504606846976 arrays"),
     (patched(24, "I", 0xDEADBEEF), "array 0 has bad magic number 0xdeadbeef"),
-    (patched(28, "i", 1), "storage type 1"),
+    (patched(28, "i", 5), "unknown storage type 5"),
     (patched(32, "i", 1000), "1000 dimensions"),
     (patched(32, "i", -1), "-1 dimensions"),
     (patched(36, "q", 2 ** 62), "truncated"),

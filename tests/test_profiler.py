@@ -10,19 +10,20 @@ import dlkit as mx
 from dlkit import executor, profiler, tape
 from dlkit.base import MXNetError
 from dlkit.ndarray import dispatch
+from dlkit.profiler import recorder
 
 
 @pytest.fixture(autouse=True)
 def fresh_profiler(tmp_path, monkeypatch):
     """Each test starts with MXNet's defaults, in a temporary folder."""
     monkeypatch.chdir(tmp_path)
-    profiler.set_config(**profiler._DEFAULTS)
+    profiler.set_config(**recorder._DEFAULTS)
     yield
     profiler.set_state("stop")
-    profiler._events.clear()
-    profiler._stats.clear()
-    profiler._started = False
-    profiler.set_config(**profiler._DEFAULTS)
+    recorder._events.clear()
+    recorder._stats.clear()
+    recorder._started = False
+    profiler.set_config(**recorder._DEFAULTS)
 
 
 def _trace(filename="profile.json"):
@@ -230,7 +231,7 @@ def test_set_config_and_set_state_reject_bad_values():
     with pytest.raises(MXNetError, match="kvstore"):
         profiler.set_state("run", profile_process="server")
     profiler.set_config(aggregate_stats="True", profile_api=0)   # MXNet's str forms
-    assert profiler._config["aggregate_stats"] is True
+    assert recorder._config["aggregate_stats"] is True
 
 
 def test_deprecated_aliases_warn_and_work():

@@ -80,6 +80,8 @@ def test_executor_matches_imperative(op, index, example):
     """The Executor (bind with the example's inputs) gives the ``nd`` outputs and
     gradients: both front ends call the same ``forward``/``backward``."""
     from dlkit.symbol.create import create
+    if op.num_visible_outputs(op.parse_attrs(example.attrs)) == 0:
+        pytest.skip("no outputs (reset_arrays): its Symbol has no graph to bind")
     names, inputs = make_inputs(op, example, np.float64)
     aux = [n for n in names if n in op.aux_names]
     wanted = [n for n in names if n not in aux and n not in example.values]

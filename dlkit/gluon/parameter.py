@@ -213,7 +213,9 @@ class Parameter:
         if self.grad_req == "null":
             self._grad = None
             return
-        self._grad = [ndarray.zeros(array.shape, ctx=array.context, dtype=array.dtype)
+        # grad_stype='row_sparse' (Embedding(sparse_grad=True)): RowSparseNDArrays
+        self._grad = [ndarray.sparse.zeros(self._grad_stype, array.shape,
+                                           ctx=array.context, dtype=array.dtype)
                       for array in self._data]
         autograd.mark_variables(self._data, self._grad, self.grad_req)
 

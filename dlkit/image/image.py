@@ -19,6 +19,8 @@ method 10) use Python's ``random`` module, as MXNet does, so ``random.seed(n)``
 reproduces MXNet's crops exactly.
 """
 import io
+import math
+import numbers
 import os
 import random
 
@@ -30,7 +32,7 @@ from ..ndarray import NDArray
 
 __all__ = ["imread", "imdecode", "imresize", "scale_down", "resize_short",
            "fixed_crop", "random_crop", "center_crop", "color_normalize",
-           "random_size_crop"]
+           "random_size_crop", "imrotate", "random_rotate", "copyMakeBorder"]
 
 numeric_types = (float, int, np.generic)
 
@@ -345,3 +347,138 @@ def random_size_crop(src, size, area, ratio, interp=2, **kwargs):
             out = fixed_crop(src, x0, y0, new_width, new_height, size, interp)
             return out, (x0, y0, new_width, new_height)
     return center_crop(src, size, interp)
+
+
+# --------------------------------------------------------------------------------------
+# Rotation (BilinearSampler) and borders (_cvcopyMakeBorder).
+# --------------------------------------------------------------------------------------
+def _rotation_grid(angles, height, width, zoom_in, zoom_out):
+    """The ``BilinearSampler`` grid ``(N, 2, H, W)`` that turns images by ``angles``
+    (radians, one per image) about their centre, as MXNet's ``image.imrotate``.
+
+    Output pixel ``(x, y)``, measured from the centre, reads the input at ``(x cos a -
+    y sin a, x sin a + y cos a)``, normalised by the half sizes ``(W - 1) / 2`` and
+    ``(H - 1) / 2`` only after turning, so the aspect ratio is kept. ``zoom_out``
+    scales the grid so that the whole turned image fits, ``zoom_in`` so that no
+    corner shows padding (both from where the image corners go).
+    """
+    half_height, half_width = (height - 1) / 2, (width - 1) / 2
+    y = (np.arange(height, dtype=np.float32) - half_height)[None, :, None]
+    x = (np.arange(width, dtype=np.float32) - half_width)[None, None, :]
+    angles = np.asarray(angles, dtype=np.float32)[:, None, None]
+    cos, sin = np.cos(angles), np.sin(angles)
+    grid = np.stack([(x * cos - y * sin) / half_width,
+                     (x * sin + y * cos) / half_height], axis=1)
+    if zoom_in or zoom_out:
+        radius = math.hypot(height, width)
+        corner = math.atan(height / width)
+        turn = np.abs(angles[:, 0, 0])
+        reach_x = np.maximum(np.abs(radius * np.cos(corner + turn)),
+                             np.abs(radius * np.cos(corner - turn)))
+        reach_y = np.maximum(np.abs(radius * np.sin(corner + turn)),
+                             np.abs(radius * np.sin(corner - turn)))
+        if zoom_out:
+            scale = np.maximum(reach_x / width, reach_y / height)
+        else:
+            scale = np.minimum(width / reach_x, height / reach_y)
+        grid = grid * scale[:, None, None, None]
+    return grid.astype(np.float32)
+
+
+def imrotate(src, rotation_degrees, zoom_in=False, zoom_out=False):
+    """Turn a CHW float32 image (or each image of an NCHW batch) counter-clockwise
+    about its centre, keeping its shape.
+
+    Parameters
+    ----------
+    src : NDArray
+        float32 ``(C, H, W)`` or ``(N, C, H, W)``.
+    rotation_degrees : float, or one per image (list, numpy array or NDArray)
+        The angles; a single image needs a number.
+    zoom_in, zoom_out : bool
+        Zoom until no padding shows, or until the whole turned image fits (not
+        both).
+
+    Returns
+    -------
+    NDArray
+        The turned image(s), sampled with ``BilinearSampler`` on the grid of
+        ``_rotation_grid`` (pixels read from outside the image are 0).
+
+    Example
+    -------
+    >>> mx.image.imrotate(mx.nd.ones((3, 4, 4)), 90).shape
+    (3, 4, 4)
+    """
+    if zoom_in and zoom_out:
+        raise ValueError("`zoom_in` and `zoom_out` cannot be both True")
+    if src.dtype != np.float32:
+        raise TypeError("Only `float32` images are supported by this function")
+    single = src.ndim == 3
+    if single:
+        if not isinstance(rotation_degrees, numbers.Number):
+            raise TypeError("When a single image is passed the rotation angle is "
+                            "required to be a scalar.")
+        src = src.expand_dims(axis=0)
+    elif src.ndim != 4:
+        raise ValueError("Only 3D and 4D are supported by this function")
+    if isinstance(rotation_degrees, numbers.Number):
+        rotation_degrees = [rotation_degrees] * src.shape[0]
+    elif isinstance(rotation_degrees, nd.NDArray):
+        rotation_degrees = rotation_degrees.asnumpy()
+    if len(rotation_degrees) != src.shape[0]:
+        raise ValueError("The number of images must be equal to the number of "
+                         "rotation angles")
+    radians = np.pi * np.asarray(rotation_degrees, dtype=np.float32) / 180
+    grid = _rotation_grid(radians, src.shape[2], src.shape[3], zoom_in, zoom_out)
+    turned = nd.BilinearSampler(src, nd.array(grid, ctx=src.context))
+    return turned[0] if single else turned
+
+
+def random_rotate(src, angle_limits, zoom_in=False, zoom_out=False):
+    """Turn a CHW image (or each image of an NCHW batch) by an angle drawn uniformly
+    from ``angle_limits = (lower, upper)`` degrees with NumPy's global random state
+    (one draw, or one per image), then ``imrotate``.
+
+    Example
+    -------
+    >>> np.random.seed(0)
+    >>> mx.image.random_rotate(mx.nd.ones((2, 1, 5, 5)), (-30, 30)).shape
+    (2, 1, 5, 5)
+    """
+    if src.ndim == 3:
+        rotation_degrees = np.random.uniform(*angle_limits)
+    else:
+        rotation_degrees = nd.array(np.random.uniform(*angle_limits,
+                                                      size=src.shape[0]))
+    return imrotate(src, rotation_degrees, zoom_in=zoom_in, zoom_out=zoom_out)
+
+
+def copyMakeBorder(src, top, bot, left, right, type=0, value=0.0, values=(),
+                   out=None):
+    """Pad an HWC image with a border (OpenCV's ``copyMakeBorder``): the registered
+    op ``_cvcopyMakeBorder`` (see ``dlkit/ops/border.py`` for the border types).
+
+    Parameters
+    ----------
+    src : NDArray
+        ``(H, W, C)`` uint8, int32, float32 or float64.
+    top, bot, left, right : int
+        Border widths.
+    type : int, default 0
+        0 constant, 1 replicate, 2 reflect, 3 wrap, 4 reflect_101 (+ 16: the same).
+    value : float
+        Fill value of every channel (deprecated: use ``values``).
+    values : tuple of float
+        Fill value per channel (up to 4), for ``type`` 0.
+    out : NDArray, optional
+        Where to write the result.
+
+    Example
+    -------
+    >>> image = mx.nd.zeros((2, 3, 3), dtype='uint8')
+    >>> mx.image.copyMakeBorder(image, 1, 1, 2, 2, values=(255, 0, 0)).shape
+    (4, 7, 3)
+    """
+    return nd._cvcopyMakeBorder(src, top=top, bot=bot, left=left, right=right,
+                                type=type, value=value, values=values, out=out)

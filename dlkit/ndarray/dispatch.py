@@ -36,8 +36,9 @@ from .ndarray import NDArray
 
 __all__ = ["invoke"]
 
-# mx.profiler sets this to its recording function while it runs (profiler.py); None
-# otherwise, so an unprofiled op pays for one `is not None` test
+# mx.profiler sets this to its recording function while it runs
+# (profiler/recorder.py); None otherwise, so an unprofiled op pays for one
+# `is not None` test
 _profile_hook = None
 
 

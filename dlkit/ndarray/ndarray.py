@@ -208,6 +208,12 @@ class NDArray:
             return NDArray(_move(self._data, other, copy=True), other)
         raise MXNetError(f"copyto: expected an NDArray or a Context, got {type(other)}")
 
+    def tostype(self, stype):
+        """A copy stored as ``stype`` ('default', 'csr', 'row_sparse'); see
+        ``dlkit/ndarray/sparse.py`` (the values stay dense in memory)."""
+        from .sparse import tostype
+        return tostype(self, stype)
+
     def as_in_context(self, context):
         """This array on ``context``: itself if already there, else a copy."""
         if context == self._ctx:
@@ -226,12 +232,17 @@ class NDArray:
     def attach_grad(self, grad_req="write", stype=None):
         """Allocate ``.grad`` (zeros) and mark this array as a leaf for autograd.
 
-        ``grad_req`` is ``'write'`` (overwrite), ``'add'`` (accumulate) or ``'null'``.
+        ``grad_req`` is ``'write'`` (overwrite), ``'add'`` (accumulate) or ``'null'``;
+        ``stype='row_sparse'`` (or ``'csr'``) makes ``.grad`` a sparse array.
         """
         if grad_req not in ("write", "add", "null"):
             raise MXNetError(f"attach_grad: grad_req must be 'write', 'add' or 'null', "
                              f"got {grad_req!r}")
-        self._grad = NDArray(self._ctx.xp.zeros_like(self._data), self._ctx)
+        if stype in (None, "default"):
+            self._grad = NDArray(self._ctx.xp.zeros_like(self._data), self._ctx)
+        else:   # a CSRNDArray or RowSparseNDArray buffer (values held densely)
+            from .sparse import zeros as sparse_zeros
+            self._grad = sparse_zeros(stype, self.shape, self._ctx, self._data.dtype)
         self._grad_req = grad_req
         self._entry = None
 

@@ -10,7 +10,7 @@ so an integer label or a float64 statistic survives an AMP graph::
     int32 labels  --amp_cast(dtype='float16')-->  int32 (unchanged)
 
 Their gradients cast back to each input's dtype. ``cast_storage`` changes how an
-array is stored (dense or sparse); dlkit keeps every array dense.
+array is stored (dense or sparse); dlkit keeps every array's values dense.
 """
 from .registry import Bool, Choice, Dtype, Example, Int, Op, register_op, shape_error
 
@@ -93,18 +93,22 @@ class AmpMulticast(Op):
 
 @register_op
 class CastStorage(Op):
-    """A copy of ``data`` stored as ``stype``. dlkit has only dense (``'default'``)
-    storage, so ``'csr'`` and ``'row_sparse'`` raise an error; the gradient passes
-    through unchanged, as in MXNet."""
+    """A copy of ``data`` stored as ``stype``: ``'default'`` (dense), ``'csr'`` (2-D
+    only) or ``'row_sparse'``. dlkit keeps the values dense whatever the stype, so the
+    op copies them; ``mx.nd.cast_storage`` (``dlkit/ndarray/sparse.py``) then returns a
+    ``CSRNDArray`` or ``RowSparseNDArray`` presenting them. The gradient passes through
+    unchanged, as in MXNet."""
     name = "cast_storage"
-    examples = [Example(shapes=[(2, 3)], attrs={"stype": "default"})]
+    examples = [Example(shapes=[(2, 3)], attrs={"stype": "default"}),
+                Example(shapes=[(2, 3)], attrs={"stype": "csr"}),
+                Example(shapes=[(3, 2, 2)], attrs={"stype": "row_sparse"})]
 
     def infer_shape(self, in_shapes, *, stype):
-        if stype != "default":
-            raise shape_error(self, f"stype={stype!r} is a sparse storage type, and "
-                                    "dlkit has no sparse storage: every array is "
-                                    "dense, stype='default'")
-        return list(in_shapes), [in_shapes[0]]
+        shape = in_shapes[0]
+        if stype == "csr" and shape is not None and len(shape) != 2:
+            raise shape_error(self, f"stype='csr' needs a 2-D array, but data has "
+                                    f"shape {tuple(shape)}")
+        return list(in_shapes), [shape]
 
     def forward(self, xp, data, *, stype: Choice("csr", "default", "row_sparse")):
         return data.copy()

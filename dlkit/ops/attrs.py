@@ -17,8 +17,9 @@ import ast
 
 from ..base import dtype_np
 
-__all__ = ["AttrType", "Int", "Float", "Bool", "Str", "Shape", "Axis", "Dtype",
-           "Optional", "Choice", "OptionalInt", "OptionalFloat", "OptionalBool"]
+__all__ = ["AttrType", "Int", "Float", "Bool", "Str", "Shape", "FloatTuple", "Axis",
+           "Dtype", "Optional", "Choice", "OptionalInt", "OptionalFloat",
+           "OptionalBool"]
 
 
 class AttrType:
@@ -104,6 +105,25 @@ class _Shape(AttrType):
         return str(tuple(value)) if value is not None else "None"
 
 
+class _FloatTuple(AttrType):
+    """A tuple of floats such as ``sizes=(0.5, 0.25)`` or ``lrs=(0.1, 0.01)``; one
+    number gives a 1-tuple. MXNet's string form is ``'(0.5, 0.25)'`` or
+    ``'[0.5,0.25]'``."""
+    name = "tuple of floats"
+
+    def parse(self, value):
+        if isinstance(value, str):
+            text = value.strip()
+            text = text[1:-1] if text[:1] in "([" else text
+            return tuple(float(v) for v in text.split(",") if v.strip())
+        if isinstance(value, (int, float)):
+            return (float(value),)
+        return tuple(float(v) for v in value)
+
+    def format(self, value):
+        return str(tuple(value))
+
+
 class _Axis(AttrType):
     """``axis``: None, one int, or a tuple of ints."""
     name = "axis (int, tuple of ints or None)"
@@ -160,7 +180,7 @@ class Choice(AttrType):
 
 
 Int, Float, Bool, Str = _Int(), _Float(), _Bool(), _Str()
-Shape, Axis, Dtype = _Shape(), _Axis(), _Dtype()
+Shape, FloatTuple, Axis, Dtype = _Shape(), _FloatTuple(), _Axis(), _Dtype()
 OptionalInt = Optional(Int)
 OptionalFloat = Optional(Float)
 OptionalBool = Optional(Bool)

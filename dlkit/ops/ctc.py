@@ -33,9 +33,9 @@ counted in both), and the gradient of the loss with respect to ``data`` is::
     softmax(data)[t, c]  -  (sum of those occupancies over the states with class c)
 """
 from ..base import MXNetError
+from .elemwise import _round_half_away   # C's round, as MXNet rounds labels and lengths
 from .registry import (Bool, Choice, Example, Op, first_dtype, register_op,
                        shape_error)
-from .vision import _round_half_away   # C's round, as MXNet rounds labels and lengths
 
 
 # --------------------------------------------------------------------------------------

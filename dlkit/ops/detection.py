@@ -28,34 +28,14 @@ import math
 
 import numpy as np
 
-from .contrib import _centers, _pairwise_iou, _ZeroGradient
-from .registry import (AttrType, Bool, Example, Float, Int, Op, check_float, known,
-                       register_op, shape_error)
-from .shape import _unknown
+from .attrs import FloatTuple
+from .boxes import _centers, _pairwise_iou
+from .registry import (Bool, Example, Float, Int, Op, check_float, known, register_op,
+                       shape_error)
+from .shape import _AllZeroGrad, _unknown
 from .sort import _stable_argsort
 
 VARIANCES = (0.1, 0.1, 0.2, 0.2)
-
-
-class _FloatTuple(AttrType):
-    """``sizes``, ``ratios``, ``variances``: a tuple of floats (one number gives a
-    1-tuple); MXNet's string form is ``'(0.5, 0.25)'`` or ``'[0.5,0.25]'``."""
-    name = "tuple of floats"
-
-    def parse(self, value):
-        if isinstance(value, str):
-            text = value.strip()
-            text = text[1:-1] if text[:1] in "([" else text
-            return tuple(float(v) for v in text.split(",") if v.strip())
-        if isinstance(value, (int, float)):
-            return (float(value),)
-        return tuple(float(v) for v in value)
-
-    def format(self, value):
-        return str(tuple(value))
-
-
-FloatTuple = _FloatTuple()
 
 
 # --------------------------------------------------------------------------------------
@@ -75,7 +55,7 @@ def _anchor_sizes(sizes, ratios, height, width):
 
 
 @register_op
-class MultiBoxPrior(_ZeroGradient, Op):
+class MultiBoxPrior(_AllZeroGrad, Op):
     """Anchor boxes for every pixel of a feature map ``data (N, C, H, W)``.
 
     Each pixel ``(i, j)`` gets ``len(sizes) + len(ratios) - 1`` anchors centred on
@@ -181,7 +161,7 @@ def _hardest_negatives(xp, cls_pred, candidates, count):
 
 
 @register_op
-class MultiBoxTarget(_ZeroGradient, Op):
+class MultiBoxTarget(_AllZeroGrad, Op):
     """Training targets of the anchors ``anchor (1, A, 4)`` for the ground truths
     ``label (N, L, >= 5)`` (rows ``[class, xmin, ymin, xmax, ymax, ...]``, padded at the
     end with rows of -1); ``cls_pred (N, C, A)`` are the class scores, read only by
@@ -346,7 +326,7 @@ def _suppress(xp, rows, nms_threshold, force_suppress):
 
 
 @register_op
-class MultiBoxDetection(_ZeroGradient, Op):
+class MultiBoxDetection(_AllZeroGrad, Op):
     """Detections from class probabilities ``cls_prob (N, C, A)`` (class 0 is the
     background), box predictions ``loc_pred (N, 4A)`` and anchors ``anchor (1, A,
     4)``.

@@ -490,13 +490,18 @@ class Ceil(RoundingOp):
         return xp.ceil(data)
 
 
+def _round_half_away(xp, values):
+    """C's ``round``: halves go away from zero (NumPy's ``round`` goes to even)."""
+    return xp.sign(values) * xp.floor(xp.abs(values) + 0.5)
+
+
 @register_op
 class Round(RoundingOp):
     """Round half away from zero (MXNet's rule, unlike NumPy's half-to-even)."""
     name = "round"
 
     def forward(self, xp, data):
-        return xp.sign(data) * xp.floor(xp.abs(data) + 0.5)
+        return _round_half_away(xp, data)
 
 
 @register_op

@@ -27,6 +27,9 @@ convolution, so it reuses the same three helpers (``_conv_forward``,
 
 Grouped convolution (``num_group``) splits channels and filters into ``G`` independent
 convolutions; it is one batched GEMM with the group as the batch axis.
+
+The operators ``im2col`` and ``col2im`` (``im2col_ops.py``) give users the same columns
+in MXNet's row order.
 """
 
 import math

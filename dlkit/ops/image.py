@@ -24,10 +24,10 @@ color jitter ops leave a 1-channel image (or a jitter with nothing to do) unwrit
 dlkit flips every row and returns such images unchanged.
 """
 from ..base import MXNetError
+from .attrs import FloatTuple
 from .registry import (Bool, Example, Float, Int, Op, Shape, register_op,
                        shape_error)
 from .rng import generator
-from .update import FloatTuple
 
 # AlexNet's PCA of ImageNet's RGB pixels: lighting noise moves along these axes.
 _EIGENVALUES = (55.46, 4.794, 1.148)

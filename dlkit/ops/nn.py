@@ -269,8 +269,11 @@ class Embedding(Op):
     ``data`` holds indices stored as floats (MXNet's habit); they are truncated to
     integers and clipped into ``[0, input_dim - 1]``, as MXNet does. The gradient of
     ``weight`` adds each output row's gradient into the row it came from (a row used
-    twice gets both); ``data`` has no gradient. Differs from MXNet: ``sparse_grad=True``
-    still returns a dense gradient.
+    twice gets both); ``data`` has no gradient. The gradient's storage type is the
+    weight's gradient buffer's: ``attach_grad(stype='row_sparse')`` or Gluon's
+    ``Embedding(sparse_grad=True)`` make it a RowSparseNDArray (values held densely).
+    Differs from MXNet: a ``sparse_grad`` that does not match the buffer's stype is
+    not an error.
     """
     name = "Embedding"
     examples = [Example(shapes=[(2, 3), (5, 4)],

@@ -52,10 +52,19 @@ def _unknown(op, in_shapes, count=1):
     """The answer of ``infer_shape`` while an input shape is still unknown."""
     return list(in_shapes), [None] * count
 
+
 class _ZeroGrad:
-    """Mixin: the output does not depend smoothly on ``data``; its gradient is zero."""
+    """Mixin: the output does not depend smoothly on ``data``; its gradient is zero
+    (and the other inputs get none)."""
     def backward(self, xp, inputs, outputs, out_grads, **attrs):
         return [xp.zeros_like(inputs[0])] + [None] * (len(inputs) - 1)
+
+
+class _AllZeroGrad:
+    """Mixin: outputs built from shapes and positions only; every input gets a zero
+    gradient (MXNet's rule for the box and anchor operators)."""
+    def backward(self, xp, inputs, outputs, out_grads, **attrs):
+        return [xp.zeros_like(x) for x in inputs]
 
 
 # --------------------------------------------------------------------------------------

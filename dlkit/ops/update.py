@@ -34,8 +34,9 @@ optimizer step (MXNet raises too).
 import math
 
 from ..base import MXNetError
-from .registry import (AttrType, Bool, Example, Float, Int, Op, register_op,
-                       same_shape, shape_error)
+from .attrs import FloatTuple
+from .registry import (Bool, Example, Float, Int, Op, register_op, same_shape,
+                       shape_error)
 
 NO_GRADIENT = "an optimizer update has no gradient"
 
@@ -53,22 +54,6 @@ def _clip(xp, values, bound):
     if bound >= 0:
         return xp.clip(values, -bound, bound)
     return values
-
-
-class _FloatTuple(AttrType):
-    """A tuple of floats such as ``lrs=(0.1, 0.01)``."""
-    name = "tuple of floats"
-
-    def parse(self, value):
-        if isinstance(value, str):
-            value = value.strip().strip("()[]")
-            value = [part for part in value.split(",") if part.strip()]
-        if isinstance(value, (int, float)):
-            value = [value]
-        return tuple(float(v) for v in value)
-
-
-FloatTuple = _FloatTuple()
 
 
 class _Update(Op):
@@ -1015,3 +1000,41 @@ class MultiAllFinite(_ManyArrays):
 
     def forward(self, xp, *data, num_arrays: Int = 1, init_output: Bool = True):
         return _all_finite(xp, data)
+
+
+@register_op
+class ResetArrays(_ManyArrays):
+    """Set every element of every input array to 0, in place; there is no output.
+
+    MXNet uses it to clear gradient arrays in one call
+    (``nd.reset_arrays(*grads, num_arrays=len(grads))``); the call returns an empty
+    list. The arrays must be floating point, as in MXNet.
+
+    Differs from MXNet: a Symbol of it has no outputs, so it has nothing to bind
+    (MXNet 1.9.1 crashes on such a Symbol); use it through ``mx.nd``.
+    """
+    name = "reset_arrays"
+    examples = [Example(shapes=[(2, 3), (4,)], attrs={"num_arrays": 2}, grad=False,
+                        reason="no outputs: nothing to differentiate")]
+
+    def num_outputs(self, attrs):
+        return 0
+
+    def infer_shape(self, in_shapes, **attrs):
+        return list(in_shapes), []
+
+    def infer_type(self, in_types, **attrs):
+        for given in in_types:
+            if given is not None and not given.startswith("float"):
+                raise MXNetError(f"operator {self.name}: This operation only support "
+                                 f"floating point types, not {given}")
+        return list(in_types), []
+
+    def forward(self, xp, *data, num_arrays: Int):
+        for array in data:
+            if array.dtype.kind != "f":
+                raise MXNetError(f"operator {self.name}: This operation only support "
+                                 f"floating point types, not {array.dtype}")
+        for array in data:
+            array[...] = 0
+        return []

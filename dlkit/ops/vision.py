@@ -1,5 +1,5 @@
-"""Spatial-vision operators: sampling grids, bilinear sampling, region-of-interest
-pooling and correlation of feature maps.
+"""Spatial-vision operators: sampling grids, bilinear sampling and correlation of
+feature maps.
 
 A *spatial transformer* (Jaderberg et al., 2015) warps an image in two steps::
 
@@ -14,8 +14,8 @@ distance, so the output is differentiable in the data *and* in the position: the
 gradient tells a network where to look. ``SpatialTransformer`` is both steps in one
 op, built from the same helpers.
 
-``ROIPooling`` max-pools each region of interest (a box) into a fixed grid of bins;
 ``Correlation`` compares patches of two feature maps (FlowNet's correlation layer).
+Region-of-interest pooling (``ROIPooling``, ``ROIAlign``) is in ``roi.py``.
 
 Differs from MXNet: ``GridGenerator`` accepts every float dtype (MXNet 1.9.1 runs it
 on float32 only).
@@ -23,7 +23,7 @@ on float32 only).
 import math
 
 from .indexing import _scatter_add
-from .registry import (Bool, Choice, Example, Float, Int, Op, OptionalBool, Shape,
+from .registry import (Bool, Choice, Example, Int, Op, OptionalBool, Shape,
                        first_dtype, register_op, shape_error)
 
 
@@ -285,127 +285,6 @@ class SpatialTransformer(Op):
         grid = _affine_grid(xp, loc, *target_shape)
         data_grad, grid_grad = _bilinear_sample_grad(xp, data, grid, out_grads[0])
         return [data_grad, _affine_grid_grad(xp, grid_grad, *target_shape)]
-
-
-# --------------------------------------------------------------------------------------
-# ROIPooling.
-# --------------------------------------------------------------------------------------
-def _round_half_away(xp, values):
-    """C's ``round``: halves go away from zero (NumPy's ``round`` goes to even)."""
-    return xp.sign(values) * xp.floor(xp.abs(values) + 0.5)
-
-
-def _bin_edges(xp, start, end, pooled, size, dtype):
-    """First and one-past-last pixel of each of ``pooled`` bins per ROI, (R, pooled).
-
-    An ROI covers pixels ``start..end`` (at least one); bin ``i`` spans
-    ``[floor(i * s), ceil((i + 1) * s))`` past ``start`` with ``s = length / pooled``,
-    so neighbouring bins may share a pixel. Edges are clipped into the image.
-    """
-    length = xp.maximum(end - start + 1, 1).astype(dtype)
-    bin_size = (length / dtype.type(pooled))[:, None]
-    index = xp.arange(pooled, dtype=dtype)
-    low = xp.floor(index * bin_size).astype("int64") + start[:, None]
-    high = xp.ceil((index + 1) * bin_size).astype("int64") + start[:, None]
-    return xp.clip(low, 0, size), xp.clip(high, 0, size)
-
-
-def _bin_pixels(xp, low, high, size):
-    """Every bin padded to the largest one: pixel positions (R, bins, most), kept in
-    the image, and a mask of the real ones."""
-    most = max(int((high - low).max()), 1)
-    positions = low[:, :, None] + xp.arange(most)
-    return xp.minimum(positions, size - 1), positions < high[:, :, None]
-
-
-def _roi_argmax(xp, data, rois, pooled_size, spatial_scale):
-    """Where each bin's maximum lies: ``(batch, rows, cols, found)``, each
-    (R, C, PH, PW) (``batch``: (R, 1, 1, 1)). ``found`` is False for an empty bin or
-    an ROI whose batch index is outside the data (MXNet outputs 0 there).
-
-    Every bin is gathered padded to the largest bin, padding set to -inf, so one
-    ``argmax`` finds all maxima; it returns the first of equal values in row-major
-    order, the cell MXNet's scan keeps."""
-    batch_size, channels, height, width = data.shape
-    boxes = _round_half_away(xp, rois[:, 1:] * data.dtype.type(spatial_scale))
-    left, top, right, bottom = boxes.astype("int64").T
-    row_low, row_high = _bin_edges(xp, top, bottom, pooled_size[0], height, data.dtype)
-    col_low, col_high = _bin_edges(xp, left, right, pooled_size[1], width, data.dtype)
-    rows, row_ok = _bin_pixels(xp, row_low, row_high, height)     # (R, PH, BH)
-    cols, col_ok = _bin_pixels(xp, col_low, col_high, width)     # (R, PW, BW)
-    batch = rois[:, 0].astype("int64")                      # truncated, as C casts
-    valid = (batch >= 0) & (batch < batch_size)
-    batch = xp.clip(batch, 0, batch_size - 1)
-    # (R, PH, BH, PW, BW, C): the channel axis comes last after mixed indexing
-    window = data[batch[:, None, None, None, None], :, rows[:, :, :, None, None],
-                  cols[:, None, None, :, :]]
-    ok = row_ok[:, :, :, None, None] & col_ok[:, None, None, :, :]
-    window = xp.where(ok[..., None], window, -xp.inf)
-    count, pooled_h, most_h, pooled_w, most_w = ok.shape
-    window = window.transpose(0, 5, 1, 3, 2, 4).reshape(
-        count, channels, pooled_h, pooled_w, most_h * most_w)
-    best = window.argmax(axis=-1)
-    found = (window.max(axis=-1) > -xp.inf) & valid[:, None, None, None]
-    roi = xp.arange(count)[:, None, None, None]
-    rows = rows[roi, xp.arange(pooled_h)[:, None], best // most_w]
-    cols = cols[roi, xp.arange(pooled_w), best % most_w]
-    return batch[:, None, None, None], rows, cols, found
-
-
-@register_op
-class ROIPooling(Op):
-    """Max-pool each region of interest of ``data`` (N, C, H, W) into ``pooled_size``
-    bins; the output is (R, C, PH, PW), one map per ROI (Fast R-CNN).
-
-    ``rois`` (R, 5) holds ``[batch_index, x1, y1, x2, y2]`` in image coordinates;
-    ``spatial_scale`` maps them onto the feature map, where corners are rounded to
-    whole pixels (halves away from zero) and ``x2, y2`` are included. Bins that hold
-    no pixel output 0. The gradient goes to each bin's maximum (the first one, on
-    ties); ``rois`` gets none.
-    """
-    name = "ROIPooling"
-    examples = [Example(shapes=[(2, 2, 6, 7), (3, 5)],
-                        values={"rois": [[0, 0, 0, 3, 4], [1, 2, 1, 6, 5],
-                                         [1, 1, 1, 3, 2]]},
-                        attrs={"pooled_size": (2, 3), "spatial_scale": 1.0}),
-                Example(shapes=[(1, 1, 8, 8), (2, 5)],
-                        values={"rois": [[0, 2, 2, 12, 10], [0, 0, 4, 4, 14]]},
-                        attrs={"pooled_size": (3, 2), "spatial_scale": 0.5})]
-    infer_type = first_dtype
-
-    def infer_shape(self, in_shapes, *, pooled_size, spatial_scale):
-        data, rois = in_shapes
-        if len(pooled_size) != 2 or min(pooled_size) < 1:
-            raise shape_error(self, f"pooled_size must be (height, width), both >= 1, "
-                                    f"got {pooled_size}")
-        if spatial_scale < 0:
-            raise shape_error(self, f"spatial_scale must be >= 0, got {spatial_scale}")
-        if data is not None and len(data) != 4:
-            raise shape_error(self, f"data must be 4-D (batch, channel, height, "
-                                    f"width), got shape {data}")
-        if rois is not None and (len(rois) != 2 or rois[1] not in (5, None)):
-            raise shape_error(self, f"rois must have shape (num_rois, 5), rows of "
-                                    f"[batch_index, x1, y1, x2, y2], got {rois}")
-        if data is None or rois is None:
-            return [data, rois], [None]
-        return [data, rois], [(rois[0], data[1]) + tuple(pooled_size)]
-
-    def forward(self, xp, data, rois, *, pooled_size: Shape, spatial_scale: Float):
-        batch, rows, cols, found = _roi_argmax(xp, data, rois, pooled_size,
-                                               spatial_scale)
-        channel = xp.arange(data.shape[1])[None, :, None, None]
-        return xp.where(found, data[batch, channel, rows, cols], 0)
-
-    def backward(self, xp, inputs, outputs, out_grads, *, pooled_size, spatial_scale):
-        data, rois = inputs
-        batch, rows, cols, found = _roi_argmax(xp, data, rois, pooled_size,
-                                               spatial_scale)
-        channel = xp.arange(data.shape[1])[None, :, None, None]
-        grad = xp.zeros_like(data)
-        # overlapping ROIs and bins can pick the same cell: add, do not assign
-        _scatter_add(xp, grad, (batch, channel, rows, cols),
-                     xp.where(found, out_grads[0], 0))
-        return [grad, None]
 
 
 # --------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ inference, ``json.py`` MXNet's JSON format; ``dlkit/executor.py`` runs a bound g
 import numbers as _numbers
 
 from .. import ops as _ops  # noqa: F401  (registers every operator)
-from . import contrib, image, linalg, random
+from . import contrib, image, linalg, random, sparse
 from .json import load, load_json
 from .register import public_functions as _public_functions
 from .create import Group, Variable, var
@@ -16,7 +16,7 @@ from .symbol import Symbol, apply_op as _apply_op
 
 __all__ = ["Symbol", "Variable", "var", "Group", "load", "load_json", "maximum",
            "minimum", "pow", "power", "hypot", "histogram", "linalg", "contrib",
-           "image", "random"]
+           "image", "random", "sparse"]
 
 
 def _ufunc(lhs, rhs, op_name, hint, scalar_op, scalar_hint, python_op):

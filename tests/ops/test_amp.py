@@ -74,8 +74,15 @@ def test_cast_storage_default_copies_and_passes_the_gradient():
 
 
 @pytest.mark.parametrize("stype", ["csr", "row_sparse"])
-def test_cast_storage_to_sparse_explains_that_dlkit_is_dense(stype):
-    with pytest.raises(MXNetError, match=f"cast_storage.*{stype}.*no sparse storage"):
-        mx.nd.cast_storage(mx.nd.zeros((2, 2)), stype=stype)
+def test_cast_storage_to_sparse_returns_the_sparse_class(stype):
+    out = mx.nd.cast_storage(mx.nd.array([[0, 1], [2, 0]]), stype=stype)
+    assert out.stype == stype
+    assert isinstance(out, (mx.nd.CSRNDArray, mx.nd.RowSparseNDArray))
+    assert out.asnumpy().tolist() == [[0, 1], [2, 0]]
     with pytest.raises(MXNetError, match="cast_storage.*'dense' is not valid"):
         mx.nd.cast_storage(mx.nd.zeros((2, 2)), stype="dense")
+
+
+def test_cast_storage_to_csr_needs_a_matrix():
+    with pytest.raises(MXNetError, match="cast_storage.*csr.*2-D.*\\(2, 2, 2\\)"):
+        mx.nd.cast_storage(mx.nd.zeros((2, 2, 2)), stype="csr")

@@ -1,4 +1,5 @@
-"""Hand-written tests for dlkit/ops/contrib.py and the ``contrib`` namespaces
+"""Hand-written tests for the ``contrib`` operators (dlkit/ops/contrib.py, resize.py,
+boxes.py and ROIAlign in roi.py) and the ``contrib`` namespaces
 (dlkit/ndarray/contrib.py, dlkit/symbol/contrib.py): what the registry sweep and the
 MXNet goldens (tests/golden/ops_contrib.json) miss: MXNet's quirks, the errors, and
 the Python-level helpers (isnan, foreach, while_loop, cond)."""

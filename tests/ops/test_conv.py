@@ -1,6 +1,6 @@
-"""Tests for dlkit/ops/conv.py beyond the registry sweep and the MXNet goldens:
-a direct-loop reference for every attribute combination and column layout, MXNet's
-quirks, and errors."""
+"""Tests for dlkit/ops/conv.py (and the im2col/col2im ops of im2col_ops.py) beyond the
+registry sweep and the MXNet goldens: a direct-loop reference for every attribute
+combination and column layout, MXNet's quirks, and errors."""
 import numpy as np
 import pytest
 

@@ -1,4 +1,5 @@
-"""Hand-written tests for dlkit/ops/linalg.py: what the sweep and the goldens miss."""
+"""Hand-written tests for MXNet's linalg family (dlkit/ops/linalg.py,
+linalg_triangular.py, linalg_factor.py): what the sweep and the goldens miss."""
 import numpy as np
 import pytest
 

@@ -1,4 +1,5 @@
-"""Hand-written tests for dlkit/ops/reduce.py: what the sweep and the goldens miss."""
+"""Hand-written tests for dlkit/ops/reduce.py and statistics.py: what the sweep and
+the goldens miss."""
 import numpy as np
 import pytest
 

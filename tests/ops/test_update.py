@@ -178,3 +178,46 @@ def test_multi_sum_sq_wants_one_dtype():
     symbol = mx.sym.multi_sum_sq(mx.sym.var("a"), mx.sym.var("b"), num_arrays=2)
     with pytest.raises(MXNetError, match="one dtype"):
         symbol.infer_type(a="float32", b="float16")
+
+
+# --------------------------------------------------------------------------------------
+# reset_arrays: no outputs; its inputs are set to zero in place (ops_contrib_misc).
+# --------------------------------------------------------------------------------------
+RESET_CASES, RESET_ARRAYS = load_topic("ops_contrib_misc")
+
+
+@pytest.mark.parametrize("case", RESET_CASES, ids=[case["id"] for case in RESET_CASES])
+def test_reset_arrays_zeroes_its_inputs_in_place_as_mxnet_does(case, ctx):
+    inputs = [mx.nd.array(RESET_ARRAYS[key], ctx=ctx, dtype=RESET_ARRAYS[key].dtype)
+              for key in case["inputs"]]
+    result = mx.nd.reset_arrays(*inputs, **decode(case["attrs"]))
+    assert result == []
+    for name, array in zip(case["input_names"], inputs):
+        expected = RESET_ARRAYS[case["states"][name]]
+        assert array.dtype == expected.dtype
+        np.testing.assert_array_equal(array.asnumpy(), expected)
+
+
+def test_reset_arrays_rejects_integer_arrays():
+    with pytest.raises(MXNetError, match="reset_arrays.*floating point.*int32"):
+        mx.nd.reset_arrays(mx.nd.ones(2, dtype="int32"), num_arrays=1)
+
+
+def test_reset_arrays_needs_num_arrays_matching_its_inputs():
+    with pytest.raises(MXNetError, match="num_arrays"):
+        mx.nd.reset_arrays(mx.nd.ones(2))
+    with pytest.raises(MXNetError, match="array_1"):
+        mx.nd.reset_arrays(mx.nd.ones(2), num_arrays=2)
+
+
+def test_reset_arrays_under_record_leaves_gradients_flowing_elsewhere():
+    # the reset writes into the array itself; later ops see zeros
+    x = mx.nd.ones((2,))
+    x.attach_grad()
+    with mx.autograd.record():
+        y = x * 2
+        mx.nd.reset_arrays(y, num_arrays=1)
+        z = (x * 3).sum()
+    z.backward()
+    assert y.asnumpy().tolist() == [0, 0]
+    assert x.grad.asnumpy().tolist() == [3, 3]

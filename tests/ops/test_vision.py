@@ -1,6 +1,6 @@
-"""Hand-written tests for dlkit/ops/vision.py: what the registry sweep and the MXNet
-goldens (tests/golden/ops_vision.json) miss: MXNet's documented examples, how the ops
-compose, shape rules and errors."""
+"""Hand-written tests for dlkit/ops/vision.py (and ROIPooling, in roi.py): what the
+registry sweep and the MXNet goldens (tests/golden/ops_vision.json) miss: MXNet's
+documented examples, how the ops compose, shape rules and errors."""
 import numpy as np
 import pytest
 

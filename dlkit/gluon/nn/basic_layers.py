@@ -332,7 +332,13 @@ class GroupNorm(_Normalization):
 
 class Embedding(HybridBlock):
     """Look up rows of a ``(input_dim, output_dim)`` weight by integer index (op
-    ``Embedding``)."""
+    ``Embedding``).
+
+    With ``sparse_grad=True`` the weight's gradient is a ``RowSparseNDArray``
+    (``weight.grad().stype == 'row_sparse'``): only the looked-up rows are non-zero.
+    Its values are held densely (see ``dlkit/ndarray/sparse.py``), so this changes
+    the gradient's type, not the memory it takes or the update it gives.
+    """
 
     def __init__(self, input_dim, output_dim, dtype="float32", weight_initializer=None,
                  sparse_grad=False, **kwargs):
@@ -341,7 +347,9 @@ class Embedding(HybridBlock):
                         "dtype": dtype, "sparse_grad": sparse_grad}
         self.weight = self.params.get("weight", shape=(input_dim, output_dim),
                                       init=weight_initializer, dtype=dtype,
-                                      allow_deferred_init=True)
+                                      allow_deferred_init=True,
+                                      grad_stype="row_sparse" if sparse_grad
+                                      else "default")
 
     def hybrid_forward(self, F, x, weight):
         return F.Embedding(x, weight, name="fwd", **self._kwargs)

@@ -13,11 +13,11 @@ NDArrays and, hybridized, on Symbols. Random transforms draw from ``mx.random``
 (reseed with ``mx.random.seed``).
 """
 import math
-import numbers
 
 import numpy as np
 
 from .... import ndarray
+from ....image.image import imrotate
 from ...block import Block
 from ...hybrid_block import HybridBlock
 from ...nn.basic_layers import Sequential
@@ -284,69 +284,6 @@ class RandomApply(Sequential):
         return self.transforms(x)
 
 
-def _rotation_grid(angles, height, width, zoom_in, zoom_out):
-    """The ``BilinearSampler`` grid ``(N, 2, H, W)`` that turns images by ``angles``
-    (radians, one per image) about their centre, as MXNet's ``image.imrotate``.
-
-    Output pixel ``(x, y)``, measured from the centre, reads the input at ``(x cos a -
-    y sin a, x sin a + y cos a)``, normalised by the half sizes ``(W - 1) / 2`` and
-    ``(H - 1) / 2`` only after turning, so the aspect ratio is kept. ``zoom_out``
-    scales the grid so that the whole turned image fits, ``zoom_in`` so that no
-    corner shows padding (both from where the image corners go).
-    """
-    half_height, half_width = (height - 1) / 2, (width - 1) / 2
-    y = (np.arange(height, dtype=np.float32) - half_height)[None, :, None]
-    x = (np.arange(width, dtype=np.float32) - half_width)[None, None, :]
-    angles = np.asarray(angles, dtype=np.float32)[:, None, None]
-    cos, sin = np.cos(angles), np.sin(angles)
-    grid = np.stack([(x * cos - y * sin) / half_width,
-                     (x * sin + y * cos) / half_height], axis=1)
-    if zoom_in or zoom_out:
-        radius = math.hypot(height, width)
-        corner = math.atan(height / width)
-        turn = np.abs(angles[:, 0, 0])
-        reach_x = np.maximum(np.abs(radius * np.cos(corner + turn)),
-                             np.abs(radius * np.cos(corner - turn)))
-        reach_y = np.maximum(np.abs(radius * np.sin(corner + turn)),
-                             np.abs(radius * np.sin(corner - turn)))
-        if zoom_out:
-            scale = np.maximum(reach_x / width, reach_y / height)
-        else:
-            scale = np.minimum(width / reach_x, height / reach_y)
-        grid = grid * scale[:, None, None, None]
-    return grid.astype(np.float32)
-
-
-def _rotate(images, degrees, zoom_in, zoom_out):
-    """Turn ``images`` (CHW or NCHW float32) by ``degrees`` (a number, or one per
-    image): MXNet's ``image.imrotate``, sampling with ``BilinearSampler`` (pixels
-    read from outside the image are 0)."""
-    if zoom_in and zoom_out:
-        raise ValueError("`zoom_in` and `zoom_out` cannot be both True")
-    if images.dtype != np.float32:
-        raise TypeError("Only `float32` images are supported by this function")
-    single = images.ndim == 3
-    if single:
-        if not isinstance(degrees, numbers.Number):
-            raise TypeError("When a single image is passed the rotation angle is "
-                            "required to be a scalar.")
-        images = images.expand_dims(axis=0)
-    elif images.ndim != 4:
-        raise ValueError("Only 3D and 4D are supported by this function")
-    if isinstance(degrees, numbers.Number):
-        degrees = [degrees] * images.shape[0]
-    elif isinstance(degrees, ndarray.NDArray):
-        degrees = degrees.asnumpy()
-    if len(degrees) != images.shape[0]:
-        raise ValueError("The number of images must be equal to the number of "
-                         "rotation angles")
-    radians = np.pi * np.asarray(degrees, dtype=np.float32) / 180
-    grid = _rotation_grid(radians, images.shape[2], images.shape[3], zoom_in,
-                          zoom_out)
-    turned = ndarray.BilinearSampler(images, ndarray.array(grid, ctx=images.context))
-    return turned[0] if single else turned
-
-
 class Rotate(Block):
     """Turn a CHW image (or an NCHW batch) by ``rotation_degrees`` counter-clockwise
     about its centre, keeping its shape; corners that come from outside are 0.
@@ -369,7 +306,7 @@ class Rotate(Block):
         if x.dtype != np.float32:
             raise TypeError("This transformation only supports float32. "
                             "Consider calling it after ToTensor")
-        return _rotate(x, *self._args)
+        return imrotate(x, *self._args)
 
 
 class RandomRotation(Block):
@@ -407,4 +344,4 @@ class RandomRotation(Block):
         degrees = ndarray.random.uniform(lower, upper, shape=(count,)).asnumpy()
         if x.ndim == 3:
             degrees = float(degrees[0])
-        return _rotate(x, degrees, zoom_in, zoom_out)
+        return imrotate(x, degrees, zoom_in, zoom_out)

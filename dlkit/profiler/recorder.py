@@ -1,28 +1,16 @@
-"""``mx.profiler``: where the time goes, operator by operator.
+"""The profiler's recorder: its configuration and state, the hook every op loop calls
+while it runs, the two stores it fills, and ``dump``/``dumps``, which write them out.
 
-Every operator dlkit runs passes through one of three loops: ``invoke`` (``mx.nd``,
-ndarray/dispatch.py), the Executor's forward and backward (``mx.sym``, ``Module``,
-hybridized Gluon; executor.py) and the autograd tape's backward (tape.py). Each loop
-holds a module-level ``_profile_hook``, ``None`` while the profiler is off, so an
-unprofiled op pays for one ``is not None`` test and nothing else. ``set_state('run')``
-sets the hooks to ``_record_operator``, which times each op into two stores::
+Each op loop (``invoke`` in ndarray/dispatch.py, the Executor in executor.py, the
+autograd tape in tape.py) holds a module-level ``_profile_hook``, ``None`` while the
+profiler is off. ``_switch_hooks`` points it at ``_record_operator`` when recording
+starts and back at ``None`` when it stops or pauses::
 
-    set_config(filename=..., aggregate_stats=True)   what to record, where to write it
-          |
-    set_state('run') --- pause() / resume() --- set_state('stop')
-          |                                          |
-          |  every op: a trace event ('X', start, duration) -> dump(): Chrome trace
-          |            + statistics (count, total, min, max) -> dumps(): a table
+    _record_operator(name, mode, start_ns, xp)
+        -> _events: one trace event ('X', start, duration)   -> dump(): Chrome trace
+        -> _stats:  count, total, min, max per (section, name) -> dumps(): a table
 
-Open the trace file in ``chrome://tracing`` or https://ui.perfetto.dev to see each op as
-a bar on a timeline. ``Domain``/``Task``/``Frame``/``Event``/``Counter``/``Marker`` add
-your own bars, counters and instants to the same trace.
-
-Differs from MXNet: dlkit runs each op when it is called, so a bar is the op's real
-duration in Python; on a GPU the profiler waits for the device after each op to time it
-(MXNet times the engine's asynchronous execution instead). dlkit has no C API or memory
-pool to profile: ``profile_api`` and ``profile_memory`` are accepted and record nothing,
-and ``continuous_dump`` does not write periodically (call ``dump``).
+``annotations.py`` adds your own events to the same two stores.
 """
 import json
 import os
@@ -30,13 +18,10 @@ import tempfile
 import threading
 import time
 
-from . import executor, tape
-from .base import MXNetError
-from .ndarray import dispatch
+from .. import executor, tape
+from ..base import MXNetError
+from ..ndarray import dispatch
 
-__all__ = ["set_config", "profiler_set_config", "set_state", "profiler_set_state",
-           "dump", "dump_profile", "dumps", "pause", "resume", "Domain", "Task",
-           "Frame", "Event", "Counter", "Marker"]
 
 _BOOLEAN_OPTIONS = ("profile_all", "profile_symbolic", "profile_imperative",
                     "profile_memory", "profile_api", "continuous_dump",
@@ -71,7 +56,7 @@ def set_config(**kwargs):
     aggregate_stats : bool
         Keep per-op statistics for ``dumps``; default False (``dumps`` returns '').
     profile_memory, profile_api, continuous_dump, dump_period, profile_process
-        Accepted as in MXNet; dlkit records nothing for them (see the module docstring).
+        Accepted as in MXNet; dlkit records nothing for them (see ``mx.profiler``).
 
     Example
     -------
@@ -342,169 +327,3 @@ def _stats_json(sections):
                   for section, rows in sorted(sections.items())}
     return json.dumps({"Time": time_stats, "Memory": {},
                        "Unit": {"Time": "ms", "Memory": "kB"}}, indent=4)
-
-
-# ---- user annotations ----
-class Domain:
-    """A named group for your own tasks, frames, counters and markers (it becomes
-    their category in the trace and their section in ``dumps``).
-
-    Example
-    -------
-    >>> domain = mx.profiler.Domain("data")
-    >>> task = domain.new_task("decode")
-    >>> task.start(); task.stop()
-    """
-
-    def __init__(self, name):
-        self.name = name
-
-    def __str__(self):
-        return self.name
-
-    def new_task(self, name):
-        """A ``Task`` in this domain."""
-        return Task(self, name)
-
-    def new_frame(self, name):
-        """A ``Frame`` in this domain."""
-        return Frame(self, name)
-
-    def new_counter(self, name, value=None):
-        """A ``Counter`` in this domain, optionally starting at ``value``."""
-        return Counter(self, name, value)
-
-    def new_marker(self, name):
-        """A ``Marker`` in this domain."""
-        return Marker(self, name)
-
-
-class _Duration:
-    """What ``Task``, ``Frame`` and ``Event`` share: ``start()``/``stop()`` time a
-    region, recorded while the profiler runs and is not paused."""
-    _category = ""
-
-    def __init__(self, name, section):
-        self.name = name
-        self._section = section
-        self._start_us = None
-
-    def __str__(self):
-        return self.name
-
-    def start(self):
-        """Start timing (again, if already started)."""
-        self._start_us = _now_us()
-
-    def stop(self):
-        """Stop timing and record the region."""
-        if self._start_us is None:
-            raise MXNetError(f"profiler {type(self).__name__} {self.name!r}: stop() "
-                             "without start()")
-        duration_us = _now_us() - self._start_us
-        if _recording():
-            _add_duration(self.name, self._section, self._section, self._start_us,
-                          duration_us)
-        self._start_us = None
-
-
-class Task(_Duration):
-    """A unit of work you time with ``start()``/``stop()``; every pass adds to one row
-    of its domain's statistics.
-
-    Parameters
-    ----------
-    domain : Domain
-    name : str
-    """
-
-    def __init__(self, domain, name):
-        super().__init__(name, str(domain))
-
-
-class Frame(_Duration):
-    """Like ``Task``, for repeated periods such as one training iteration; listed in
-    section ``'<domain>,frame'``."""
-
-    def __init__(self, domain, name):
-        super().__init__(name, f"{domain},frame")
-
-
-class Event(_Duration):
-    """A timed region that belongs to no domain (section ``'event'``).
-
-    Example
-    -------
-    >>> event = mx.profiler.Event("epoch")
-    >>> event.start(); event.stop()
-    """
-
-    def __init__(self, name):
-        super().__init__(name, "event")
-
-
-class Counter:
-    """A value that changes over time, drawn as a graph in the trace.
-
-    Example
-    -------
-    >>> samples = mx.profiler.Domain("data").new_counter("samples", 0)
-    >>> samples += 32
-    >>> samples.value
-    32
-    """
-
-    def __init__(self, domain, name, value=None):
-        self.name = name
-        self._domain = str(domain)
-        self.value = 0
-        if value is not None:
-            self.set_value(value)
-
-    def __str__(self):
-        return self.name
-
-    def set_value(self, value):
-        """Set the counter to ``value`` (an integer)."""
-        self.value = int(value)
-        if _recording():
-            _add_event({"name": self.name, "cat": self._domain, "ph": "C",
-                        "ts": _now_us(), "args": {self.name: self.value}})
-
-    def increment(self, delta=1):
-        """Add ``delta`` to the counter."""
-        self.set_value(self.value + int(delta))
-
-    def decrement(self, delta=1):
-        """Subtract ``delta`` from the counter."""
-        self.set_value(self.value - int(delta))
-
-    def __iadd__(self, delta):
-        self.increment(delta)
-        return self
-
-    def __isub__(self, delta):
-        self.decrement(delta)
-        return self
-
-
-_SCOPES = {"global": "g", "process": "p", "thread": "t", "task": "t", "marker": "t"}
-
-
-class Marker:
-    """An instant in time, drawn as a line ('global', 'process') or a dot ('thread')
-    in the trace."""
-
-    def __init__(self, domain, name):
-        self.name = name
-        self.domain = domain
-
-    def mark(self, scope="process"):
-        """Record the marker now; ``scope`` is 'global', 'process', 'thread', 'task'
-        or 'marker'."""
-        if scope not in _SCOPES:
-            raise MXNetError(f"Marker.mark: invalid scope {scope!r}; valid values are "
-                             f"{sorted(_SCOPES)}")
-        if _recording():
-            _add_event({"name": self.name, "cat": f"{self.domain},instant_marker",
-                        "ph": "i", "ts": _now_us(), "s": _SCOPES[scope]})
