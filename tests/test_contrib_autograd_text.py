@@ -186,6 +186,10 @@ def test_pretrained_names_and_no_download(tmp_path, embedding_file):
     assert len(names["glove"]) == 10 and len(names["fasttext"]) == 327
     assert "glove.6B.50d.txt" in text.embedding.get_pretrained_file_names("glove")
     assert "wiki.simple.vec" in names["fasttext"]
+    # MXNet's order (its dict order), positions taken from MXNet 1.9.1
+    assert names["fasttext"][0] == "crawl-300d-2M.vec"
+    assert names["fasttext"][172] == "wiki.multi.ar.vec"
+    assert names["fasttext"][213] == "wiki-news-300d-1M-subword.vec"
     with pytest.raises(KeyError, match="Cannot find `embedding_name` nope"):
         text.embedding.get_pretrained_file_names("nope")
     with pytest.raises(KeyError, match="Cannot find pretrained file x.txt"):

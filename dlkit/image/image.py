@@ -18,7 +18,6 @@ reproduces OpenCV's arithmetic. Random choices (crop positions, the interpolatio
 method 10) use Python's ``random`` module, as MXNet does, so ``random.seed(n)``
 reproduces MXNet's crops exactly.
 """
-import io
 import math
 import numbers
 import os
@@ -29,6 +28,7 @@ import numpy as np
 from .. import ndarray as nd
 from ..base import MXNetError
 from ..ndarray import NDArray
+from ..recordio import decode_image
 
 __all__ = ["imread", "imdecode", "imresize", "scale_down", "resize_short",
            "fixed_crop", "random_crop", "center_crop", "color_normalize",
@@ -40,48 +40,16 @@ numeric_types = (float, int, np.generic)
 # --------------------------------------------------------------------------------------
 # Decoding (Pillow in place of OpenCV's imdecode).
 # --------------------------------------------------------------------------------------
-def _pillow():
-    """``PIL.Image``, imported on first use so that dlkit needs only NumPy."""
-    try:
-        from PIL import Image
-    except ImportError as error:
-        raise ImportError("mx.image decodes images with Pillow, which is not "
-                          "installed: pip install Pillow") from error
-    return Image
-
-
-def _gray(image, rgb):
-    """uint8 gray ``(H, W)`` from uint8 ``rgb`` with the arithmetic of the decoder
-    MXNet's OpenCV uses for this file format."""
-    red, green, blue = (rgb[:, :, channel].astype(np.int64) for channel in range(3))
-    if image.format == "PNG":
-        # libpng's rgb_to_gray: 0.299 and 0.587 in 1/32768 steps, truncated
-        gray = (9797 * red + 19234 * green + 3737 * blue) >> 15
-    else:
-        # OpenCV's BGR2GRAY: the same weights in 1/16384 steps, rounded
-        gray = (4899 * red + 9617 * green + 1868 * blue + 8192) >> 14
-    return gray.astype(np.uint8)
-
-
 def decode_pixels(buf, flag=1):
     """Decode image bytes to a uint8 NumPy array ``(H, W, 3)`` RGB (``flag`` 1) or
-    ``(H, W, 1)`` gray (``flag`` 0). Transparency is dropped, as OpenCV does."""
-    Image = _pillow()
+    ``(H, W, 1)`` gray (``flag`` 0), by ``mx.recordio``'s decoder (the one every image
+    reader in dlkit uses). Transparency is dropped, as OpenCV does."""
     if len(buf) == 0:
         raise MXNetError("imdecode: input cannot be an empty buffer")
-    try:
-        image = Image.open(io.BytesIO(bytes(buf)))
-        if flag == 0 and image.format == "JPEG":
-            image.draft("L", image.size)   # libjpeg's own luma, as OpenCV reads it
-        image.load()
-    except (OSError, ValueError, SyntaxError) as error:
-        raise MXNetError(f"imdecode: decoding failed, invalid image file ({error})") \
-            from None
-    if flag != 0:
-        return np.asarray(image.convert("RGB"))
-    if image.mode == "L":
-        return np.asarray(image)[:, :, None]
-    return _gray(image, np.asarray(image.convert("RGB")))[:, :, None]
+    pixels = decode_image(bytes(buf), 1 if flag != 0 else 0)
+    if pixels is None:
+        raise MXNetError("imdecode: decoding failed, invalid image file")
+    return pixels if flag != 0 else pixels[:, :, None]
 
 
 def _finish(pixels, to_rgb, out):
