@@ -44,6 +44,9 @@ class _PReLUProp(mx.operator.CustomOpProp):
         data = in_shape[0]
         return [data, [data[1]]], [data], []
 
+    def infer_type(self, in_type):
+        return [in_type[0]] * 2, [in_type[0]], []
+
     def create_operator(self, ctx, in_shapes, in_dtypes):
         return self.operator()
 
@@ -87,6 +90,10 @@ class _GammaAlongLastAxis(_PReLUProp):
         return [data, [data[-1]]], [data], []
 
 
+class _DefaultInferType(_PReLUProp):
+    infer_type = mx.operator.CustomOpProp.infer_type
+
+
 def _with_operator(operator):
     return type(f"Prop{operator.__name__}", (_PReLUProp,), {"operator": operator})
 
@@ -96,7 +103,7 @@ RIGHT = _register("_test_prelu_right", _PReLUProp)
 
 def test_check_prelu_op_accepts_a_right_operator(capsys):
     exercises_operators.check_prelu_op(RIGHT)
-    assert "check_prelu_op: all 9 cases pass" in capsys.readouterr().out
+    assert "check_prelu_op: all 11 cases pass" in capsys.readouterr().out
 
 
 def test_check_prelu_op_rejects_an_unregistered_name():
@@ -117,6 +124,14 @@ def test_check_prelu_op_shows_the_wrong_inferred_shape():
     with pytest.raises(AssertionError, match=r"infer_shape\(\[\[2, 3, 5\], \[\]\]\) "
                                              r"gave in_shapes \[\(2, 3, 5\), \(5,\)\], "
                                              r"expected \[\(2, 3, 5\), \(3,\)\]"):
+        exercises_operators.check_prelu_op(name)
+
+
+def test_check_prelu_op_wants_gamma_to_take_the_data_type():
+    name = _register("_test_prelu_default_type", _DefaultInferType)
+    with pytest.raises(AssertionError, match=r"infer_type\(\[float32, None\]\) gave "
+                                             r"in_types \['float32', None\], expected "
+                                             r"\['float32', 'float32'\]"):
         exercises_operators.check_prelu_op(name)
 
 

@@ -20,7 +20,6 @@ import logging
 
 import numpy as np
 
-from .. import io
 from .. import ndarray as nd
 from .det_augmenters import *  # noqa: F401,F403  (mx.image.det holds them too)
 from .det_augmenters import CreateDetAugmenter
@@ -211,32 +210,10 @@ class ImageDetIter(ImageIter):
                 raise
         return i
 
-    def next(self):
-        """The next ``DataBatch``: data float32 NCHW, label float32 ``(batch_size,
-        objects, object_width)``."""
-        if self._cache_data is not None:
-            batch_data = self._cache_data
-            batch_label = self._cache_label
-            i = self._cache_idx
-        else:
-            batch_data = nd.zeros((self.batch_size,) + tuple(self.data_shape))
-            batch_label = nd.empty(self.provide_label[0][1])
-            batch_label[:] = -1
-            i = self._batchify(batch_data, batch_label)
-        pad = self.batch_size - i
-        if pad != 0:
-            if self.last_batch_handle == "discard":
-                raise StopIteration
-            if self.last_batch_handle == "roll_over" and self._cache_data is None:
-                self._cache_data = batch_data
-                self._cache_label = batch_label
-                self._cache_idx = i
-                raise StopIteration
-            self._batchify(batch_data, batch_label, i)
-            if self.last_batch_handle == "pad":
-                self._allow_read = False
-            else:
-                self._cache_data = None
-                self._cache_label = None
-                self._cache_idx = None
-        return io.DataBatch([batch_data], [batch_label], pad=pad)
+    def _empty_label_batch(self):
+        """Label rows start as -1, MXNet's "no object" padding; ``next`` (inherited
+        from ``ImageIter``) then gives data float32 NCHW and labels float32
+        ``(batch_size, objects, object_width)``."""
+        batch_label = nd.empty(self.provide_label[0][1])
+        batch_label[:] = -1
+        return batch_label

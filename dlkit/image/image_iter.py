@@ -254,6 +254,10 @@ class ImageIter(io.DataIter):
                 raise
         return i
 
+    def _empty_label_batch(self):
+        """The label array a new batch fills (``ImageDetIter`` pads it with -1)."""
+        return nd.empty(self.provide_label[0][1])
+
     def next(self):
         """The next ``DataBatch`` (data float32 NCHW, label float32)."""
         if self._cache_data is not None:
@@ -262,7 +266,7 @@ class ImageIter(io.DataIter):
             i = self._cache_idx
         else:
             batch_data = nd.zeros((self.batch_size,) + tuple(self.data_shape))
-            batch_label = nd.empty(self.provide_label[0][1])
+            batch_label = self._empty_label_batch()
             i = self._batchify(batch_data, batch_label)
         pad = self.batch_size - i
         if pad != 0:
