@@ -236,7 +236,11 @@ def _backward_node(node, leaves, leaf_grads, targets):
             continue
         source = parent[0]
         if source is not None:
-            source.add_out_grad(parent[1], in_grad)
+            if source.out_grads is None and len(source.outputs) == 1 \
+                    and not source.freed:
+                source.out_grads = [in_grad]   # add_out_grad's first arrival, inline
+            else:
+                source.add_out_grad(parent[1], in_grad)
         else:
             leaves[id(parent[1])] = parent[1]
             _accumulate(leaf_grads, id(parent[1]), in_grad)

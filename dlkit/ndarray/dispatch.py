@@ -259,7 +259,10 @@ def _run(op, inputs, data, attrs, context, out, num_visible):
         outputs = [NDArray(results, context)]
         results = (results,)
     if state.recording:   # append a node to the tape, unless only constants came in
-        parents = [parent_of(x) for x in inputs]
+        # parent_of(x) for each input, written out: this runs for every recorded op
+        parents = [None if x is None else x._entry if x._entry is not None
+                   else (None, x) if x._grad_req is not None else None
+                   for x in inputs]
         if any(parents):
             node = TapeNode(op, attrs, data, results, parents, training, xp,
                             num_visible)
