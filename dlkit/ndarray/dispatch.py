@@ -28,7 +28,7 @@ input shapes that already passed it with the same attributes (and where it canno
 import time
 
 from .. import autograd
-from ..autograd import TapeNode, parent_of
+from ..autograd import TapeNode
 from ..base import MXNetError
 from ..context import Context, current_context
 from ..ops.registry import OPS, get_op, same_shape
