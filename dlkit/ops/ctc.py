@@ -210,7 +210,8 @@ class CTCLoss(Op):
     gradient w.r.t. ``data`` scales with the head gradient of its sample.
 
     Differs from MXNet: label values, label lengths and data lengths out of range
-    raise an error (MXNet reads past its arrays), and lengths may have any dtype.
+    raise an error (MXNet reads past its arrays), and lengths may have any dtype;
+    float64 data is accepted (MXNet 1.9.1 takes float32 only).
     """
     name = "CTCLoss"
     aliases = ("ctc_loss", "_contrib_CTCLoss", "_contrib_ctc_loss")

@@ -267,7 +267,8 @@ def _lanczos_weights(xp, fraction):
 def _resize_kernel(xp, data, height, width, kernel):
     """Separable resize with ``kernel``'s taps (bicubic, Lanczos): columns, then rows,
     with source indices clamped to the image (OpenCV's replicated border). uint8
-    uses OpenCV's fixed point: weights * 2048, one rounding at the end (>> 22)."""
+    uses OpenCV's fixed point: weights * 2048, one rounding at the end (>> 22), except
+    where OpenCV's bicubic row pass switches to float32 (see below)."""
     def taps(source, target):
         position = ((xp.arange(target) + 0.5) * (1.0 / (target / source)) - 0.5)
         position = position.astype(xp.float32)
@@ -291,9 +292,25 @@ def _resize_kernel(xp, data, height, width, kernel):
                for index, weight in zip(x_indices, x_weights))
     out = sum(rows[..., index, :, :] * weight.reshape(-1, 1, 1)
               for index, weight in zip(y_indices, y_weights))
-    if data.dtype == xp.uint8:
-        return _to_dtype(xp, (out + (1 << 21)) >> 22, xp.uint8)
-    return out
+    if data.dtype != xp.uint8:
+        return out
+    out = (out + (1 << 21)) >> 22
+    if kernel is _cubic_weights:
+        # OpenCV's SIMD row pass for bicubic uint8 works in float32 on whole blocks
+        # of 8 values of each output row (width * channels); only the leftover
+        # values take the integer path above, so both roundings are needed
+        scale = xp.float32(1.0 / (2048 * 2048))
+        mixed = None
+        for index, weight in zip(y_indices, y_weights):
+            term = (rows[..., index, :, :].astype(xp.float32)
+                    * (weight.astype(xp.float32) * scale).reshape(-1, 1, 1))
+            mixed = term if mixed is None else mixed + term
+        channels = data.shape[-1]
+        flat = (xp.arange(width).reshape(-1, 1) * channels
+                + xp.arange(channels).reshape(1, -1))
+        in_blocks = flat < (width * channels) // 8 * 8
+        out = xp.where(in_blocks, xp.rint(mixed).astype(xp.int64), out)
+    return _to_dtype(xp, out, xp.uint8)
 
 
 @register_op
@@ -412,7 +429,10 @@ class Crop(Op):
 
 class _Flip(Op):
     """Flip an HWC image along ``axis`` (1: left-right, 0: top-bottom); the gradient
-    flips the head gradient back."""
+    flips the head gradient back.
+
+    Differs from MXNet: MXNet 1.9.1 leaves the middle row or column of an odd size
+    unwritten (garbage) and passes the head gradient back unflipped."""
     axis = 1
     examples = [Example(shapes=[(2, 3, 3)]), Example(shapes=[(3, 2, 1)])]
 

@@ -216,7 +216,7 @@ class LinalgGemm2(Op):
     """
     name = "_linalg_gemm2"
     aliases = ("linalg_gemm2",)
-    infer_type = same_dtype
+    infer_type = _float_types
     examples = [Example(shapes=[(3, 4), (4, 2)], attrs={"alpha": 2.0}),
                 Example(shapes=[(2, 4, 3), (2, 5, 4)], attrs={"transpose_a": True,
                                                               "transpose_b": True}),
@@ -231,6 +231,7 @@ class LinalgGemm2(Op):
 
     def forward(self, xp, A, B, *, transpose_a: Bool = False, transpose_b: Bool = False,
                 alpha: Float = 1.0, axis: Int = -2):
+        _check_float(self, A, B)
         return _gemm2(xp, A, B, transpose_a, transpose_b, alpha, axis)
 
     def backward(self, xp, inputs, outputs, out_grads, *, transpose_a, transpose_b,

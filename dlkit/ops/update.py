@@ -33,6 +33,8 @@ optimizer step (MXNet raises too).
 """
 import math
 
+import numpy as np
+
 from ..base import MXNetError
 from .attrs import FloatTuple
 from .registry import (Bool, Example, Float, Int, Op, register_op, same_shape,
@@ -44,14 +46,22 @@ NO_GRADIENT = "an optimizer update has no gradient"
 # --------------------------------------------------------------------------------------
 # Shared pieces: attribute casts, gradient clipping, shapes and types.
 # --------------------------------------------------------------------------------------
+def _float32(value):
+    """An attribute as MXNet stores it: a C ``float`` (float32), so a float64 weight
+    sees ``momentum=0.9`` as 0.8999999762."""
+    return float(np.float32(value))
+
+
 def _cast(dtype, *values):
-    """MXNet casts every attribute to the kernel's dtype before using it."""
-    return [dtype.type(value) for value in values]
+    """MXNet keeps every attribute as a float32 and casts it to the kernel's dtype
+    before using it."""
+    return [dtype.type(_float32(value)) for value in values]
 
 
 def _clip(xp, values, bound):
     """MXNet's rule: clip into ``[-bound, bound]`` whenever ``bound >= 0``."""
     if bound >= 0:
+        bound = _float32(bound)
         return xp.clip(values, -bound, bound)
     return values
 
@@ -78,11 +88,17 @@ class _Update(Op):
         types = []
         for name, given in zip(names, in_types):
             wanted = "float32" if name in self.float32_inputs else weight_type
-            if given is not None and wanted is not None and given != wanted:
-                raise MXNetError(f"operator {self.name}: input {name!r} must be "
-                                 f"{wanted}, got {given}")
-            types.append(wanted if given is None else given)
+            types.append(_require(self, name, given, wanted))
         return types, [weight_type]
+
+
+def _require(op, name, given, wanted):
+    """The dtype of input ``name``: ``given``, which must be ``wanted`` if both are
+    known (MXNet converts nothing)."""
+    if given is not None and wanted is not None and given != wanted:
+        raise MXNetError(f"operator {op.name}: input {name!r} must be {wanted}, got "
+                         f"{given}; convert it with astype({wanted!r})")
+    return wanted if given is None else given
 
 
 def _example(count, attrs, low=0.1):
@@ -472,7 +488,8 @@ class _AdamW(_Update):
         index = names.index("rescale_grad")
         others = in_types[:index] + in_types[index + 1:]
         types, out_types = super().infer_type(others, **attrs)
-        types.insert(index, in_types[index] or "float32")
+        # rescale_grad is float32 whatever the weight's dtype
+        types.insert(index, _require(self, "rescale_grad", in_types[index], "float32"))
         return types, out_types
 
 
@@ -548,10 +565,10 @@ def _lamb_step(weight, g, r1, r2, lr, lower_bound, upper_bound):
     r1 = float(r1.reshape(-1)[0])
     r2 = float(r2.reshape(-1)[0])
     if lower_bound >= 0:
-        r1 = max(r1, lower_bound)
+        r1 = max(r1, _float32(lower_bound))
     if upper_bound >= 0:
-        r1 = min(r1, upper_bound)
-    lr = weight.dtype.type(lr)
+        r1 = min(r1, _float32(upper_bound))
+    lr = weight.dtype.type(_float32(lr))
     if r1 != 0 and r2 != 0:
         lr = lr * (weight.dtype.type(r1) / weight.dtype.type(r2))
     return weight - lr * g
@@ -737,9 +754,10 @@ class _MultiSGD(Op):
             weight_type = group[0]
             for name, given in zip(self.per_weight, group):
                 wanted = "float32" if name in self.float32_inputs else weight_type
-                types.append(given or wanted)
+                types.append(_require(self, name, given, wanted))
             out_types.append(weight_type)
-        return types + [given or "float32" for given in rates], out_types
+        return types + [_require(self, name, given, "float32")
+                        for name, given in zip(("lrs", "wds"), rates)], out_types
 
     def _update(self, xp, inputs, lrs, wds, momentum, rescale_grad, clip_gradient,
                 num_weights):

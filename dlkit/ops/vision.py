@@ -107,6 +107,7 @@ class GridGenerator(Op):
     ``transform_type='warp'``: ``data`` is an optical flow (N, 2, H, W) in pixels;
     each pixel reads from itself moved by the flow, normalised to [-1, 1].
     Both maps are linear, so their gradient is the transposed map.
+    Differs from MXNet: float64 data is accepted (MXNet 1.9.1 takes float32 only).
     """
     name = "GridGenerator"
     examples = [Example(shapes=[(2, 6)],

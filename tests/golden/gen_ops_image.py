@@ -120,4 +120,17 @@ for op_name, factors in [("_image_random_brightness", (0.6, 1.7)),
                        {"min_factor": factors[0], "max_factor": factors[0]},
                        grad_inputs=[])
 
+
+# ---- bicubic uint8 where OpenCV's row pass rounds in float32 (blocks of 8 values per
+# output row) and the leftover values in fixed point; the seeds pick images where the
+# two roundings differ; own RandomStates, so the arrays above keep their values
+for case_id, seed, shape, size in [
+        ("resize_bicubic_uint8_blocks", 20, (6, 3, 1), (9, 9)),
+        ("resize_bicubic_uint8_blocks_rgb", 6, (9, 4, 3), (3, 7)),
+        ("resize_bicubic_uint8_blocks_rgb_wide", 30, (7, 5, 3), (11, 13)),
+        ("resize_bicubic_uint8_blocks_gray", 33, (4, 9, 1), (17, 5))]:
+    image = np.random.RandomState(seed).randint(0, 256, size=shape).astype(np.uint8)
+    golden.op_case(case_id, "_image_resize", {"data": image},
+                   {"size": size, "interp": 2}, grad_inputs=[])
+
 golden.save()

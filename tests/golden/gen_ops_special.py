@@ -79,4 +79,10 @@ golden.op_case("histogram_edges_float64", "_histogram",
 golden.op_case("histogram_int32", "_histogram",
                {"data": np.arange(-2, 9, dtype=np.int32)},
                {"bin_cnt": 4, "range": (-2, 7)}, grad_inputs=[])
+
+# float64 keeps float64 accuracy (tiny arguments, the tails near +-1)
+PRECISE = np.array([1e-9, -1e-9, 0.2, 0.7, 0.99, 0.9999999, -0.9999999999, 0.5])
+golden.op_case("erfinv_float64_precise", "erfinv", {"data": PRECISE})
+golden.op_case("erf_float64_precise", "erf",
+               {"data": np.array([1e-9, -1e-6, 0.3, 1.99, -2.9, 3.0, 3.5, 5.7, 6.5])})
 golden.save()

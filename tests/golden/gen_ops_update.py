@@ -212,12 +212,38 @@ def helper_cases(writer):
                 {"num_arrays": 2}, positional=True)
 
 
+def float64_cases(writer):
+    """float64 weights: MXNet stores the attributes as float32, so momentum=0.9 is
+    0.8999999762 here; rescale_grad of adamw stays a float32 array."""
+    shape = (3, 4)
+    w, g = uniform(shape, dtype=np.float64), uniform(shape, -3, 3, dtype=np.float64)
+    update_case(writer, "sgd_mom_float64", "sgd_mom_update",
+                {"weight": w, "grad": g, "mom": uniform(shape, dtype=np.float64)},
+                {"lr": 0.1, "momentum": 0.9, "wd": 0.05, "clip_gradient": 0.3})
+    update_case(writer, "nag_float64", "nag_mom_update",
+                {"weight": w, "grad": g, "mom": uniform(shape, dtype=np.float64)},
+                {"lr": 0.1, "momentum": 0.9, "wd": 0.05})
+    update_case(writer, "adam_float64", "adam_update",
+                {"weight": w, "grad": g, "mean": uniform(shape, dtype=np.float64),
+                 "var": uniform(shape, 0, 1, dtype=np.float64)},
+                {"lr": 0.01, "wd": 0.1, "rescale_grad": 0.37})
+    update_case(writer, "lamb_phase1_float64", "lamb_update_phase1",
+                {"weight": w, "grad": g, "mean": uniform(shape, dtype=np.float64),
+                 "var": uniform(shape, 0, 1, dtype=np.float64)}, {"t": 3, "wd": 0.1})
+    update_case(writer, "adamw_float64", "_adamw_update",
+                {"weight": w, "grad": g, "mean": uniform(shape, dtype=np.float64),
+                 "var": uniform(shape, 0, 1, dtype=np.float64),
+                 "rescale_grad": np.array([0.7], dtype=np.float32)},
+                {"lr": 0.01, "eta": 0.9, "wd": 0.1})
+
+
 def main():
     writer = GoldenWriter("ops_update")
     single_weight_cases(writer)
     lamb_phase2_cases(writer)
     multi_cases(writer)
     helper_cases(writer)
+    float64_cases(writer)
     writer.save()
 
 

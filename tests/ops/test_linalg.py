@@ -291,3 +291,14 @@ def test_only_float32_and_float64_are_supported(dtype):
 def test_inputs_must_share_a_dtype():
     with pytest.raises(MXNetError, match="_linalg_trmm.*share one dtype"):
         mx.nd.linalg.trmm(mx.nd.ones((2, 2)), mx.nd.ones((2, 2), dtype="float64"))
+
+
+def test_gemm2_needs_one_float_dtype():
+    a = mx.nd.ones((2, 2))
+    with pytest.raises(MXNetError, match="share one dtype"):
+        mx.nd.linalg_gemm2(a, mx.nd.ones((2, 2), dtype="float64"))
+    with pytest.raises(MXNetError, match="float32 and float64 only"):
+        mx.nd.linalg_gemm2(a.astype("int32"), a.astype("int32"))
+    net = mx.sym.linalg_gemm2(mx.sym.var("a"), mx.sym.var("b"))
+    with pytest.raises(MXNetError, match="share one dtype"):
+        net.infer_type(a="float32", b="float64")

@@ -221,3 +221,35 @@ def test_reset_arrays_under_record_leaves_gradients_flowing_elsewhere():
     z.backward()
     assert y.asnumpy().tolist() == [0, 0]
     assert x.grad.asnumpy().tolist() == [3, 3]
+
+
+def test_attributes_are_float32_even_for_a_float64_weight():
+    # MXNet keeps lr, momentum, wd ... as C floats: momentum=0.9 is 0.8999999762
+    weight = mx.nd.array([0.3, -0.7], dtype="float64")
+    grad = mx.nd.array([0.5, 0.2], dtype="float64")
+    mom = mx.nd.array([0.1, -0.4], dtype="float64")
+    out = mx.nd.sgd_mom_update(weight, grad, mom, lr=0.1, momentum=0.9, wd=0.05)
+    np.testing.assert_allclose(out.asnumpy(), [0.3384999968260527, -1.0764999906569719],
+                               rtol=1e-15)
+    np.testing.assert_allclose(mom.asnumpy(), [0.03849999682605268, -0.376499990656972],
+                               rtol=1e-15)
+
+
+def test_adamw_rescale_grad_must_be_float32_in_a_symbol():
+    names = ["weight", "grad", "mean", "var", "rescale_grad"]
+    net = mx.sym._contrib_adamw_update(*[mx.sym.var(n) for n in names], lr=0.1,
+                                       eta=1.0)
+    types = dict.fromkeys(names[:4], "float64")
+    arg_types, out_types, _ = net.infer_type(**types, rescale_grad="float32")
+    assert out_types == [np.float64]
+    with pytest.raises(MXNetError, match="rescale_grad.*float32"):
+        net.infer_type(**types, rescale_grad="float64")
+
+
+def test_preloaded_rates_must_be_float32_in_a_symbol():
+    names = ["weight_0", "grad_0", "lrs", "wds"]
+    net = mx.sym.preloaded_multi_sgd_update(*[mx.sym.var(n) for n in names],
+                                            num_weights=1)
+    with pytest.raises(MXNetError, match="lrs.*float32"):
+        net.infer_type(weight_0="float64", grad_0="float64", lrs="float64",
+                       wds="float32")
