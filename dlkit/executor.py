@@ -25,7 +25,6 @@ import time
 from .base import MXNetError
 from .ndarray.ndarray import NDArray
 from .symbol.graph import auxiliary_nodes, topological_nodes
-from .symbol.infer import infer_graph_types
 
 __all__ = ["Executor"]
 
@@ -74,7 +73,7 @@ class Executor:
         return executor_mimebundle(self)
 
     def __init__(self, symbol, ctx, arg_arrays, grad_arrays, grad_reqs, aux_arrays,
-                 shapes):
+                 shapes, types=None):
         self._symbol = symbol
         self._ctx = ctx
         self.arg_arrays = list(arg_arrays)
@@ -87,32 +86,19 @@ class Executor:
         self._shapes = shapes
         self._make_plan()
         # before the first forward the outputs are zeros of the inferred shape and
-        # dtype, as MXNet allocates them; a size known only when the op runs
-        # (boolean_mask's rows, None) starts at 0
-        dtypes = self._output_dtypes()
+        # dtype (``types``, from bind's inference; float32 where unknown), as MXNet
+        # allocates them; a size known only when the op runs (boolean_mask's rows,
+        # None) starts at 0
+        types = types or {}
         self.outputs = [NDArray(ctx.xp.zeros(tuple(dim or 0 for dim in
                                                    self._entry_shape(entry)),
-                                             dtype), ctx)
-                        for entry, dtype in zip(symbol._outputs, dtypes)]
+                                             types.get((id(entry[0]), entry[1]))
+                                             or "float32"), ctx)
+                        for entry in symbol._outputs]
         self._values = None
         self._is_train = False
         self._monitor = None
         self._monitor_all = False
-
-    def _output_dtypes(self):
-        """Each output's dtype, inferred from the bound arrays' dtypes (float32 where
-        the graph does not decide it)."""
-        arrays = dict(zip(self._arg_names + self._aux_names,
-                          self.arg_arrays + self.aux_arrays))
-        nodes = topological_nodes(self._symbol._outputs)
-        given = {id(node): arrays[node.name]._data.dtype.name for node in nodes
-                 if node.op is None and node.name in arrays}
-        try:
-            types = infer_graph_types(nodes, given)
-        except MXNetError:      # the first forward reports the problem properly
-            types = {}
-        return [types.get((id(node), index)) or "float32"
-                for node, index in self._symbol._outputs]
 
     # ---- the plan ----
     def _make_plan(self):

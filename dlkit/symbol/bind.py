@@ -110,7 +110,9 @@ def bind(symbol, ctx, args, args_grad=None, grad_req="write", aux_states=None,
         if grad is not None and grad.shape != array.shape:
             raise BindError(f"bind: gradient array of {node.name!r} has shape "
                             f"{grad.shape} but the argument has shape {array.shape}")
-    return Executor(symbol, ctx, arg_arrays, grad_arrays, reqs, aux_arrays, shapes)
+    types = _bound_types(nodes, arg_nodes + aux_nodes, arg_arrays + aux_arrays)
+    return Executor(symbol, ctx, arg_arrays, grad_arrays, reqs, aux_arrays, shapes,
+                    types)
 
 
 def simple_bind(symbol, ctx, grad_req, type_dict, shared_arg_names, shared_exec,
@@ -143,7 +145,8 @@ def simple_bind(symbol, ctx, grad_req, type_dict, shared_arg_names, shared_exec,
     grad_arrays = [allocate(n, "grad") if req != "null" else None
                    for n, req in zip(arg_nodes, reqs)]
     aux_arrays = [allocate(n, "aux") for n in aux_nodes]
-    return Executor(symbol, ctx, arg_arrays, grad_arrays, reqs, aux_arrays, inferred)
+    return Executor(symbol, ctx, arg_arrays, grad_arrays, reqs, aux_arrays, inferred,
+                    types)
 
 
 def _known(shape):
@@ -175,6 +178,17 @@ def _types(nodes, variables, type_dict):
         if types.get((id(node), 0)) is None:
             given[id(node)] = "float32"
     return infer_graph_types(nodes, given)
+
+
+def _bound_types(nodes, variables, arrays):
+    """Infer dtypes from the bound arrays' own dtypes (for the Executor's outputs);
+    an inconsistent graph is reported by the first forward, so it gives ``{}``."""
+    given = {id(node): array._data.dtype.name
+             for node, array in zip(variables, arrays) if array is not None}
+    try:
+        return infer_graph_types(nodes, given)
+    except MXNetError:
+        return {}
 
 
 def _shared_arrays(shared_exec, shared_arg_names):
@@ -280,5 +294,6 @@ def reshape(executor, partial_shaping, allow_up_sizing, kwargs):
                                                              executor.grad_arrays)]
     aux_arrays = [resized(n, a, "aux state") for n, a in zip(aux_nodes,
                                                              executor.aux_arrays)]
+    types = _bound_types(nodes, arg_nodes + aux_nodes, arg_arrays + aux_arrays)
     return Executor(symbol, executor._ctx, arg_arrays, grad_arrays, executor._grad_reqs,
-                    aux_arrays, shapes)
+                    aux_arrays, shapes, types)
