@@ -367,20 +367,12 @@ class FeedForward:
             if self.epoch_size is None or nbatch >= self.epoch_size:
                 break
 
-    def _evaluate(self, module, epoch, eval_data, eval_metric, eval_end_callback,
+    @staticmethod
+    def _evaluate(module, epoch, eval_data, eval_metric, eval_end_callback,
                   eval_batch_end_callback):
-        eval_metric.reset()
-        eval_data.reset()
-        total_num_batch = 0
-        for i, eval_batch in enumerate(eval_data):
-            module.forward(eval_batch, is_train=False)
-            module.update_metric(eval_metric, eval_batch.label)
-            _call_all(eval_batch_end_callback, BatchEndParam(
-                epoch=epoch, nbatch=i, eval_metric=eval_metric, locals=locals()))
-            total_num_batch += 1
-        _call_all(eval_end_callback, BatchEndParam(
-            epoch=epoch, nbatch=total_num_batch, eval_metric=eval_metric,
-            locals=locals()))
+        """``Module.score`` over ``eval_data``, left reset for the next epoch."""
+        module.score(eval_data, eval_metric, batch_end_callback=eval_batch_end_callback,
+                     score_end_callback=eval_end_callback, epoch=epoch)
         eval_data.reset()
 
     def _copy_params_from(self, module):

@@ -159,7 +159,7 @@ class TestStore(KVStoreBase):
                     target[:] = value
             return
         ctx = value[0].context
-        total = value[0].as_in_context(ctx).copy()
+        total = value[0].copy()
         for other in value[1:]:
             total += other.as_in_context(ctx)
         for target in _values(value if out is None else out):

@@ -346,6 +346,8 @@ _IMAGENET_EIGVAL = np.array([55.46, 4.794, 1.148])
 _IMAGENET_EIGVEC = np.array([[-0.5675, 0.7192, 0.4009],
                              [-0.5808, -0.0045, -0.8140],
                              [-0.5836, -0.6948, 0.4203]])
+_IMAGENET_MEAN = [123.68, 116.28, 103.53]   # RGB, what mean=True / std=True mean
+_IMAGENET_STD = [58.395, 57.12, 57.375]
 
 
 def _check_stats(name, value, default):
@@ -419,8 +421,8 @@ def CreateAugmenter(data_shape, resize=0, rand_crop=False, rand_resize=False,
         augs.append(LightingAug(pca_noise, _IMAGENET_EIGVAL, _IMAGENET_EIGVEC))
     if rand_gray > 0:
         augs.append(RandomGrayAug(rand_gray))
-    mean = _check_stats("mean", mean, [123.68, 116.28, 103.53])
-    std = _check_stats("std", std, [58.395, 57.12, 57.375])
+    mean = _check_stats("mean", mean, _IMAGENET_MEAN)
+    std = _check_stats("std", std, _IMAGENET_STD)
     if mean is not None or std is not None:
         augs.append(ColorNormalizeAug(mean, std))
     return augs

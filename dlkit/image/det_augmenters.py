@@ -20,9 +20,10 @@ import random
 import numpy as np
 
 from .. import ndarray as nd
-from .augmenters import (Augmenter, CastAug, ColorJitterAug, ColorNormalizeAug,
-                         ForceResizeAug, HueJitterAug, LightingAug, RandomGrayAug,
-                         ResizeAug)
+from .augmenters import (_IMAGENET_EIGVAL, _IMAGENET_EIGVEC, _IMAGENET_MEAN,
+                         _IMAGENET_STD, Augmenter, CastAug, ColorJitterAug,
+                         ColorNormalizeAug, ForceResizeAug, HueJitterAug, LightingAug,
+                         RandomGrayAug, ResizeAug)
 from .image import copyMakeBorder, fixed_crop, numeric_types
 
 __all__ = ["DetAugmenter", "DetBorrowAug", "DetRandomSelectAug",
@@ -468,15 +469,12 @@ def CreateDetAugmenter(data_shape, resize=0, rand_crop=0, rand_pad=0, rand_gray=
     if hue:
         augs.append(DetBorrowAug(HueJitterAug(hue)))
     if pca_noise > 0:
-        eigval = np.array([55.46, 4.794, 1.148])
-        eigvec = np.array([[-0.5675, 0.7192, 0.4009],
-                           [-0.5808, -0.0045, -0.8140],
-                           [-0.5836, -0.6948, 0.4203]])
-        augs.append(DetBorrowAug(LightingAug(pca_noise, eigval, eigvec)))
+        augs.append(DetBorrowAug(LightingAug(pca_noise, _IMAGENET_EIGVAL,
+                                             _IMAGENET_EIGVEC)))
     if rand_gray > 0:
         augs.append(DetBorrowAug(RandomGrayAug(rand_gray)))
-    mean = _check_stats("mean", mean, [123.68, 116.28, 103.53])
-    std = _check_stats("std", std, [58.395, 57.12, 57.375])
+    mean = _check_stats("mean", mean, _IMAGENET_MEAN)
+    std = _check_stats("std", std, _IMAGENET_STD)
     if mean is not None or std is not None:
         augs.append(DetBorrowAug(ColorNormalizeAug(mean, std)))
     return augs

@@ -18,42 +18,23 @@ import numpy as np
 
 from ..base import MXNetError
 from ..ndarray import array
-from .base import DataDesc
-from .batch_loader import SampleBatchIter, as_flag, check_batch_size, check_dtype
+from .batch_loader import check_batch_size, check_dtype
+from .image_record_iter import RecordImageBatches, check_data_shape, read_records
 
 __all__ = ["ImageDetRecordIter"]
 
 
-def _read_records(path_imgrec, data_shape, resize, inter_method):
-    """Every record's image, decoded (``mx.image``'s decoder: a gray PNG has
-    libpng's gray values, as in MXNet), resized and forced to ``data_shape``
-    (uint8 HWC), and its flat label (float32)."""
-    from .. import ndarray as nd
-    from ..image.image import decode_pixels, imresize, resize_short
-    from ..recordio import MXRecordIO, unpack
+def _forced(images, data_shape, inter_method):
+    """The images (uint8 HWC NDArrays) forced to ``data_shape``, as NumPy arrays
+    (MXNet's ``resize_mode='force'``)."""
+    from ..image.image import imresize
     channels, height, width = data_shape
-    images, labels = [], []
-    reader = MXRecordIO(path_imgrec, "r")
-    try:
-        record = reader.read()
-        while record is not None:
-            header, payload = unpack(record)
-            try:
-                pixels = decode_pixels(payload, 1 if channels == 3 else 0)
-            except MXNetError as error:
-                raise MXNetError(f"ImageDetRecordIter: record {len(images)} of "
-                                 f"{path_imgrec}: {error}") from None
-            image = nd.array(pixels, dtype=np.uint8)
-            if resize > 0:
-                image = resize_short(image, resize, inter_method)
-            if image.shape[:2] != (height, width):
-                image = imresize(image, width, height, interp=inter_method)
-            images.append(image.asnumpy().reshape(height, width, channels))
-            labels.append(np.atleast_1d(np.asarray(header.label, dtype=np.float32)))
-            record = reader.read()
-    finally:
-        reader.close()
-    return images, labels
+    forced = []
+    for image in images:
+        if image.shape[:2] != (height, width):
+            image = imresize(image, width, height, interp=inter_method)
+        forced.append(image.asnumpy().reshape(height, width, channels))
+    return forced
 
 
 def _label_rows(labels, data_shape, label_width, label_pad_width, label_pad_value):
@@ -93,7 +74,7 @@ def _mirror_boxes(row):
     return row
 
 
-class ImageDetRecordIter(SampleBatchIter):
+class ImageDetRecordIter(RecordImageBatches):
     """Batches of images and detection labels from a RecordIO file (see the module
     docstring for the label layout).
 
@@ -152,40 +133,18 @@ class ImageDetRecordIter(SampleBatchIter):
                  verbose=True, ctx="gpu", dtype=None):
         batch_size = check_batch_size("ImageDetRecordIter", batch_size)
         check_dtype("ImageDetRecordIter", dtype, ("float32",))
-        data_shape = tuple(int(size) for size in data_shape)
-        if len(data_shape) != 3 or data_shape[0] not in (1, 3):
-            raise MXNetError(f"ImageDetRecordIter: data_shape must be (channels, "
-                             f"height, width) with 1 or 3 channels, got {data_shape}")
-        channels = data_shape[0]
-        images, labels = _read_records(path_imgrec, data_shape, resize, inter_method)
-        self._images = images
+        data_shape = check_data_shape("ImageDetRecordIter", data_shape)
+        images, labels = read_records(path_imgrec, data_shape[0], resize,
+                                      inter_method, "ImageDetRecordIter")
         rows = _label_rows(labels, data_shape, label_width, label_pad_width,
                            label_pad_value)
-        super().__init__(np.arange(len(images)), rows, batch_size, round_batch,
-                         data_name, label_name, "ImageDetRecordIter")
-        self._data_shape = data_shape
-        mean = np.array([mean_r, mean_g, mean_b][:channels], dtype=np.float32)
-        std = np.array([std_r, std_g, std_b][:channels], dtype=np.float32)
-        self._mean = mean.reshape(-1, 1, 1)
-        self._std = np.where(std == 0, np.float32(1), std).reshape(-1, 1, 1)
-        self._scale = np.float32(scale)
+        std = [1.0 if value == 0 else value for value in (std_r, std_g, std_b)]
+        super().__init__(_forced(images, data_shape, inter_method), rows, data_shape,
+                         batch_size, round_batch, shuffle, seed,
+                         [mean_r, mean_g, mean_b], std, scale, data_name,
+                         label_name, "ImageDetRecordIter")
         self._mirror_prob = float(rand_mirror_prob)
-        self._shuffle = as_flag(shuffle)
-        self._random = np.random.RandomState(seed)
-        self._order = np.arange(len(images))
         self._mirrored = []
-        if self._shuffle:
-            self._random.shuffle(self._order)
-
-    @property
-    def provide_data(self):
-        """``[DataDesc('data', (batch_size, channels, height, width))]``."""
-        return [DataDesc(self.data_name, (self.batch_size,) + self._data_shape)]
-
-    def reset(self):
-        super().reset()
-        if self._shuffle:
-            self._random.shuffle(self._order)
 
     def iter_next(self):
         """Advance, and draw which images of the new batch are mirrored."""
@@ -205,13 +164,8 @@ class ImageDetRecordIter(SampleBatchIter):
         for position in range(len(self._indices)):
             record, mirrored = self._sample(position)
             image = self._images[record]
-            if mirrored:
-                image = image[:, ::-1]
-            pixels = image.transpose(2, 0, 1).astype(np.float32)
-            batch.append((pixels - self._mean) / self._std * self._scale)
-        batch += [np.zeros(self._data_shape, np.float32)] * (self.batch_size
-                                                             - len(batch))
-        return [array(np.stack(batch))]
+            batch.append(self._normalise(image[:, ::-1] if mirrored else image))
+        return self._batch(batch)
 
     def getlabel(self):
         self._require_batch()
@@ -222,9 +176,3 @@ class ImageDetRecordIter(SampleBatchIter):
             rows.append(_mirror_boxes(row) if mirrored else row)
         rows += [np.full_like(self._label[0], 0)] * (self.batch_size - len(rows))
         return [array(np.stack(rows))]
-
-    def getindex(self):
-        index = super().getindex()
-        if index is None:
-            return None
-        return self._order[index.astype(np.int64)].astype(np.uint64)

@@ -22,28 +22,21 @@ from .batch_loader import SampleBatchIter, as_flag, check_batch_size, check_dtyp
 __all__ = ["ImageRecordIter"]
 
 
-def _decode(payload, channels, resize, inter_method, where):
-    """One image as uint8 HWC (RGB or gray), its shorter side resized to ``resize``."""
+def check_data_shape(iterator, data_shape):
+    """``(channels, height, width)`` as ints, channels 1 or 3."""
+    data_shape = tuple(int(size) for size in data_shape)
+    if len(data_shape) != 3 or data_shape[0] not in (1, 3):
+        raise MXNetError(f"{iterator}: data_shape must be (channels, height, width) "
+                         f"with 1 or 3 channels, got {data_shape}")
+    return data_shape
+
+
+def read_records(path_imgrec, channels, resize, inter_method, iterator):
+    """Every record's image, decoded by ``mx.image``'s decoder (RGB, or gray for 1
+    channel) with its shorter side resized to ``resize`` if > 0 (uint8 HWC NDArray),
+    and its label (float32, at least 1-d)."""
     from .. import ndarray as nd
-    from ..recordio import decode_image
-    pixels = decode_image(payload, 1 if channels == 3 else 0)
-    if pixels is None:
-        raise MXNetError(f"ImageRecordIter: {where} is not an image Pillow can decode")
-    if pixels.ndim == 2:
-        pixels = pixels[:, :, None]
-    if resize > 0:
-        height, width = pixels.shape[:2]
-        if height > width:
-            size = (resize, height * resize // width)
-        else:
-            size = (width * resize // height, resize)
-        pixels = nd.image.resize(nd.array(pixels, dtype=np.uint8), size=size,
-                                 interp=inter_method).asnumpy()
-    return pixels
-
-
-def _read_images(path_imgrec, channels, resize, inter_method):
-    """Decoded (and resized) uint8 HWC images and the label of each record."""
+    from ..image.image import decode_pixels, resize_short
     from ..recordio import MXRecordIO, unpack
     images, labels = [], []
     reader = MXRecordIO(path_imgrec, "r")
@@ -51,8 +44,15 @@ def _read_images(path_imgrec, channels, resize, inter_method):
         record = reader.read()
         while record is not None:
             header, payload = unpack(record)
-            images.append(_decode(payload, channels, resize, inter_method,
-                                  f"record {len(images)} of {path_imgrec}"))
+            try:
+                pixels = decode_pixels(payload, 1 if channels == 3 else 0)
+            except MXNetError as error:
+                raise MXNetError(f"{iterator}: record {len(images)} of "
+                                 f"{path_imgrec}: {error}") from None
+            image = nd.array(pixels, dtype=np.uint8)
+            if resize > 0:
+                image = resize_short(image, resize, inter_method)
+            images.append(image)
             labels.append(np.atleast_1d(np.asarray(header.label, dtype=np.float32)))
             record = reader.read()
     finally:
@@ -60,7 +60,57 @@ def _read_images(path_imgrec, channels, resize, inter_method):
     return images, labels
 
 
-class ImageRecordIter(SampleBatchIter):
+class RecordImageBatches(SampleBatchIter):
+    """What ``ImageRecordIter`` and ``ImageDetRecordIter`` share: images decoded
+    once (uint8 HWC NumPy arrays), a record order drawn anew every epoch with
+    ``shuffle``, and float32 NCHW batches normalised as
+    ``(pixel - mean_c) / std_c * scale``."""
+
+    def __init__(self, images, label, data_shape, batch_size, round_batch, shuffle,
+                 seed, mean, std, scale, data_name, label_name, iterator):
+        super().__init__(np.arange(len(images)), label, batch_size, round_batch,
+                         data_name, label_name, iterator)
+        self._images = images
+        self._data_shape = data_shape
+        channels = data_shape[0]
+        self._mean = np.array(mean[:channels], dtype=np.float32).reshape(-1, 1, 1)
+        self._std = np.array(std[:channels], dtype=np.float32).reshape(-1, 1, 1)
+        self._scale = np.float32(scale)
+        self._shuffle = as_flag(shuffle)
+        self._random = np.random.RandomState(seed)
+        self._order = np.arange(len(images))
+        if self._shuffle:
+            self._random.shuffle(self._order)
+
+    @property
+    def provide_data(self):
+        """``[DataDesc('data', (batch_size, channels, height, width))]``."""
+        return [DataDesc(self.data_name, (self.batch_size,) + self._data_shape)]
+
+    def reset(self):
+        super().reset()
+        if self._shuffle:
+            self._random.shuffle(self._order)
+
+    def _normalise(self, image):
+        """One HWC uint8 image as normalised float32 CHW."""
+        pixels = image.transpose(2, 0, 1).astype(np.float32)
+        return (pixels - self._mean) / self._std * self._scale
+
+    def _batch(self, samples):
+        """``[NDArray]`` of the batch's samples, zeros after the last one."""
+        samples = samples + [np.zeros(self._data_shape, np.float32)] * (
+            self.batch_size - len(samples))
+        return [array(np.stack(samples))]
+
+    def getindex(self):
+        index = super().getindex()
+        if index is None:
+            return None
+        return self._order[index.astype(np.int64)].astype(np.uint64)
+
+
+class ImageRecordIter(RecordImageBatches):
     """Batches of images and labels from a RecordIO file, with MXNet's basic
     augmentation (resize, crop, mirror) and normalisation.
 
@@ -121,33 +171,22 @@ class ImageRecordIter(SampleBatchIter):
                  ctx="gpu", dtype=None):
         batch_size = check_batch_size("ImageRecordIter", batch_size)
         check_dtype("ImageRecordIter", dtype, ("float32",))
-        data_shape = tuple(data_shape)
-        if len(data_shape) != 3 or data_shape[0] not in (1, 3):
-            raise MXNetError(f"ImageRecordIter: data_shape must be (channels, height, "
-                             f"width) with 1 or 3 channels, got {data_shape}")
-        images, labels = _read_images(path_imgrec, data_shape[0], resize, inter_method)
-        self._images = images
-        self._check_sizes(data_shape)
-        self._data_shape = data_shape
-        super().__init__(np.arange(len(images)),
-                         self._label_array(labels, label_width), batch_size,
-                         round_batch, data_name, label_name, "ImageRecordIter")
-        mean = [mean_r, mean_g, mean_b][:data_shape[0]]
-        std = [std_r, std_g, std_b][:data_shape[0]]
-        self._mean = np.array(mean, dtype=np.float32).reshape(-1, 1, 1)
-        self._std = np.array(std, dtype=np.float32).reshape(-1, 1, 1)
-        self._scale = np.float32(scale)
+        data_shape = check_data_shape("ImageRecordIter", data_shape)
+        images, labels = read_records(path_imgrec, data_shape[0], resize,
+                                      inter_method, "ImageRecordIter")
+        images = [image.asnumpy() for image in images]
+        self._check_sizes(images, data_shape)
+        super().__init__(images, self._label_array(labels, label_width), data_shape,
+                         batch_size, round_batch, shuffle, seed,
+                         [mean_r, mean_g, mean_b], [std_r, std_g, std_b], scale,
+                         data_name, label_name, "ImageRecordIter")
         self._rand_crop = as_flag(rand_crop)
         self._rand_mirror = as_flag(rand_mirror)
         self._mirror = as_flag(mirror)
-        self._shuffle = as_flag(shuffle)
-        self._random = np.random.RandomState(seed)
-        self._order = np.arange(len(images))
-        if self._shuffle:
-            self._random.shuffle(self._order)
 
-    def _check_sizes(self, data_shape):
-        for number, image in enumerate(self._images):
+    @staticmethod
+    def _check_sizes(images, data_shape):
+        for number, image in enumerate(images):
             if image.shape[0] < data_shape[1] or image.shape[1] < data_shape[2]:
                 raise MXNetError(f"ImageRecordIter: image {number} is "
                                  f"{image.shape[0]}x{image.shape[1]} (after resize), "
@@ -165,16 +204,6 @@ class ImageRecordIter(SampleBatchIter):
         rows = np.stack(labels)
         return rows[:, 0] if label_width == 1 else rows
 
-    @property
-    def provide_data(self):
-        """``[DataDesc('data', (batch_size, channels, height, width))]``."""
-        return [DataDesc(self.data_name, (self.batch_size,) + self._data_shape)]
-
-    def reset(self):
-        super().reset()
-        if self._shuffle:
-            self._random.shuffle(self._order)
-
     def _augment(self, image):
         """Crop, mirror and normalise one HWC uint8 image to float32 CHW."""
         _, height, width = self._data_shape
@@ -187,23 +216,14 @@ class ImageRecordIter(SampleBatchIter):
         crop = image[top:top + height, left:left + width]
         if self._mirror or (self._rand_mirror and self._random.rand() < 0.5):
             crop = crop[:, ::-1]
-        pixels = crop.transpose(2, 0, 1).astype(np.float32)
-        return (pixels - self._mean) / self._std * self._scale
+        return self._normalise(crop)
 
     def getdata(self):
         self._require_batch()
         records = self._order[self._indices]
-        batch = [self._augment(self._images[record]) for record in records]
-        missing = self.batch_size - len(batch)
-        batch += [np.zeros(self._data_shape, np.float32)] * missing
-        return [array(np.stack(batch))]
+        return self._batch([self._augment(self._images[record])
+                            for record in records])
 
     def getlabel(self):
         self._require_batch()
         return [array(self._rows(self._label[self._order]))]
-
-    def getindex(self):
-        index = super().getindex()
-        if index is None:
-            return None
-        return self._order[index.astype(np.int64)].astype(np.uint64)

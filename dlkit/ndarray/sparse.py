@@ -47,8 +47,7 @@ from .ndarray import NDArray, _move, invoke, zeros as _zeros
 
 __all__ = ["BaseSparseNDArray", "CSRNDArray", "RowSparseNDArray", "csr_matrix",
            "row_sparse_array", "zeros", "empty", "array", "add", "subtract",
-           "multiply", "divide", "dot", "retain", "cast_storage", "tostype", "where",
-           "slice",
+           "multiply", "divide", "dot", "retain", "cast_storage", "tostype", "slice",
            "NotSupportedForSparseNDArray"]
 
 _py_slice = builtins.slice   # this module defines its own slice()
@@ -718,11 +717,6 @@ def tostype(data, stype):
         raise ValueError(f"To convert to a CSR, the NDArray should be 2 Dimensional. "
                          f"Current shape is {data.shape}")
     return cast_storage(data, stype=stype)
-
-
-def where(condition, x, y, **kwargs):
-    """``mx.nd.where``; the result is dense for sparse inputs too, as in MXNet."""
-    return invoke("where", [condition, x, y], kwargs)
 
 
 def slice(data, begin, end, step=(), **kwargs):  # noqa: A001  (MXNet's name)

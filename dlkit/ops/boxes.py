@@ -54,6 +54,18 @@ def _pairwise_iou(xp, lhs, rhs):
     return xp.where(union > 0, intersection / safe, 0).astype(lhs.dtype)
 
 
+def _greedy_suppression(overlaps):
+    """Non-maximum suppression's walk over boxes sorted best first: ``overlaps`` (k, k)
+    is True where two boxes overlap too much; a kept box drops every later box it
+    overlaps. Returns the dropped boxes as a host (NumPy) bool mask of length k."""
+    overlaps = np.asarray(overlaps.tolist(), dtype=bool)   # the walk runs on host
+    suppressed = np.zeros(len(overlaps), dtype=bool)
+    for position in range(len(overlaps)):
+        if not suppressed[position]:
+            suppressed[position + 1:] |= overlaps[position, position + 1:]
+    return suppressed
+
+
 @register_op
 class BoxIoU(_AllZeroGrad, Op):
     """Intersection over union of every box in ``lhs (..., 4)`` with every box in
@@ -196,12 +208,7 @@ class BoxNMS(Op):
         if id_index >= 0 and not force_suppress:
             classes = rows[order, id_index]
             overlaps &= classes[:, None] == classes[None, :]
-        suppressed = np.zeros(len(order), dtype=bool)
-        overlaps = np.asarray(overlaps.tolist(), dtype=bool)   # the walk runs on host
-        for position in range(len(order)):
-            if not suppressed[position]:   # a kept box drops the later ones it covers
-                suppressed[position + 1:] |= overlaps[position][position + 1:]
-        return order[xp.asarray(~suppressed)]
+        return order[xp.asarray(~_greedy_suppression(overlaps))]
 
     def backward(self, xp, inputs, outputs, out_grads, **attrs):
         data = inputs[0]

@@ -215,6 +215,7 @@ class CTCLoss(Op):
     """
     name = "CTCLoss"
     aliases = ("ctc_loss", "_contrib_CTCLoss", "_contrib_ctc_loss")
+    infer_type = first_dtype
     examples = [Example(shapes=[(5, 3, 4), (3, 3)],
                         values={"label": [[1, 2, 0], [3, 3, 0], [1, 3, 2]]}),
                 Example(shapes=[(6, 2, 3), (2, 2), (2,), (2,)],
@@ -261,9 +262,6 @@ class CTCLoss(Op):
                                         f"{(data[1],)}, got {shape}")
             shapes.append((data[1],))
         return shapes, [(data[1],)]
-
-    def infer_type(self, in_types, **attrs):
-        return first_dtype(self, in_types, **attrs)
 
     def _lengths(self, inputs, use_data_lengths, use_label_lengths):
         """``(data, label, data_lengths or None, label_lengths or None)``. Inputs

@@ -29,7 +29,7 @@ import math
 import numpy as np
 
 from .attrs import FloatTuple
-from .boxes import _centers, _pairwise_iou
+from .boxes import _centers, _greedy_suppression, _pairwise_iou
 from .registry import (Bool, Example, Float, Int, Op, check_float, known, register_op,
                        shape_error)
 from .shape import _AllZeroGrad, _unknown
@@ -317,12 +317,7 @@ def _suppress(xp, rows, nms_threshold, force_suppress):
     overlaps = _pairwise_iou(xp, rows[:, 2:], rows[:, 2:]) > nms_threshold
     if not force_suppress:
         overlaps &= rows[:, None, 0] == rows[None, :, 0]
-    overlaps = np.asarray(overlaps.tolist(), dtype=bool)  # the walk runs on host
-    suppressed = np.zeros(len(rows), dtype=bool)
-    for position in range(len(rows)):
-        if not suppressed[position]:
-            suppressed[position + 1:] |= overlaps[position, position + 1:]
-    rows[xp.asarray(suppressed), 0] = -1
+    rows[xp.asarray(_greedy_suppression(overlaps)), 0] = -1   # box_nms's walk
 
 
 @register_op

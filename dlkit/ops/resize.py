@@ -30,6 +30,11 @@ def _resize_2d(xp, data, rows, columns):
     return xp.matmul(xp.matmul(rows, data), columns.T)
 
 
+def _resize_2d_grad(xp, out_grad, rows, columns):
+    """The gradient of ``_resize_2d``: the transposed map ``rows.T @ g @ columns``."""
+    return _resize_2d(xp, out_grad, rows.T, columns.T)
+
+
 # --------------------------------------------------------------------------------------
 # Resizing images: BilinearResize2D, AdaptiveAvgPooling2D.
 # --------------------------------------------------------------------------------------
@@ -138,7 +143,7 @@ class BilinearResize2D(Op):
         data = inputs[0]
         like = inputs[1] if len(inputs) > 1 else None
         rows, columns = self._matrices(xp, data, like, attrs)
-        grad = xp.matmul(xp.matmul(rows.T, out_grads[0]), columns)
+        grad = _resize_2d_grad(xp, out_grads[0], rows, columns)
         if like is None:
             return [grad]
         return [grad, xp.zeros_like(like)]
@@ -216,4 +221,4 @@ class AdaptiveAvgPooling2D(Op):
 
     def backward(self, xp, inputs, outputs, out_grads, *, output_size):
         rows, columns = self._matrices(xp, inputs[0], output_size)
-        return [xp.matmul(xp.matmul(rows.T, out_grads[0]), columns)]
+        return [_resize_2d_grad(xp, out_grads[0], rows, columns)]

@@ -18,7 +18,7 @@ from .elemwise import _round_half_away
 from .indexing import _scatter_add
 from .registry import (Bool, Example, Float, Int, Op, Shape, check_float, first_dtype,
                        known, register_op, shape_error)
-from .resize import _four_d, _resize_2d
+from .resize import _four_d, _resize_2d, _resize_2d_grad
 from .shape import _unknown
 
 
@@ -182,6 +182,7 @@ class ROIAlign(Op):
     zeros (as in MXNet).
     """
     name = "_contrib_ROIAlign"
+    infer_type = first_dtype
     examples = [Example(shapes=[(2, 2, 5, 6), (3, 5)],
                         attrs={"pooled_size": (2, 3), "spatial_scale": 1.0},
                         values={"rois": [[0, 0.5, 1.0, 4.2, 3.3], [1, 2, 0, 5, 4],
@@ -212,9 +213,6 @@ class ROIAlign(Op):
                                         f"by ph * pw = {bins}, got {channels}")
             channels //= bins
         return list(in_shapes), [(rois[0], channels) + tuple(pooled_size)]
-
-    def infer_type(self, in_types, **attrs):
-        return list(in_types), [in_types[0]]
 
     def _regions(self, xp, data, rois, attrs):
         """``(region index, batch, Wy, Wx)`` for every region with a batch >= 0."""
@@ -270,12 +268,13 @@ class ROIAlign(Op):
         attrs = dict(pooled_size=pooled_size, spatial_scale=spatial_scale,
                      sample_ratio=sample_ratio, aligned=aligned)
         grad = xp.zeros_like(data)
+        if position_sensitive:
+            picks = self._channel_picks(xp, data.shape[1], pooled_size)
         for index, batch, rows, columns in self._regions(xp, data, rois, attrs):
             region_grad = out_grads[0][index]
             if position_sensitive:
-                picks = self._channel_picks(xp, data.shape[1], pooled_size)
                 full = xp.zeros((data.shape[1],) + tuple(pooled_size), grad.dtype)
                 full[picks] = region_grad
                 region_grad = full
-            grad[batch] += xp.matmul(xp.matmul(rows.T, region_grad), columns)
+            grad[batch] += _resize_2d_grad(xp, region_grad, rows, columns)
         return [grad, xp.zeros_like(rois)]

@@ -470,18 +470,25 @@ def _adamw(xp, weight, grad, mean, var, rescale_grad, lr, beta1, beta2, epsilon,
     return weight - eta * (lr * mean / (xp.sqrt(var) + epsilon) + weight * wd)
 
 
-class _AdamW(_Update):
-    """Shapes: ``rescale_grad`` is a one-element array; the others share a shape."""
+class _OneElementInputs(_Update):
+    """Shapes: the inputs named in ``one_element`` have shape (1,); the others share
+    the weight's shape."""
+    one_element = ()
 
     def infer_shape(self, in_shapes, **attrs):
         names = self.list_inputs(attrs)
-        scale = in_shapes[names.index("rescale_grad")]
-        if scale is not None and scale != (1,):
-            raise shape_error(self, f"rescale_grad must have shape (1,), got {scale}")
-        same = [s for n, s in zip(names, in_shapes) if n != "rescale_grad"]
-        shapes = same_shape(self, same)[0]
-        shapes.insert(names.index("rescale_grad"), (1,))
-        return shapes, [shapes[0]]
+        for name, shape in zip(names, in_shapes):
+            if name in self.one_element and shape is not None and shape != (1,):
+                raise shape_error(self, f"{name} must have shape (1,), got {shape}")
+        same = [s for n, s in zip(names, in_shapes) if n not in self.one_element]
+        same = same_shape(self, same)[0]
+        shapes = [(1,) if n in self.one_element else same[0] for n in names]
+        return shapes, [same[0]]
+
+
+class _AdamW(_OneElementInputs):
+    """Shapes: ``rescale_grad`` is a one-element array; the others share a shape."""
+    one_element = ("rescale_grad",)
 
     def infer_type(self, in_types, **attrs):
         names = self.list_inputs(attrs)
@@ -599,19 +606,9 @@ class LambUpdatePhase1(_Update):
                                bias_correction, wd, rescale_grad, clip_gradient)
 
 
-class _LambPhase2(_Update):
+class _LambPhase2(_OneElementInputs):
     """Shapes: ``r1`` and ``r2`` (norms of weight and ``g``) have shape (1,)."""
-    norm_inputs = ("r1", "r2")
-
-    def infer_shape(self, in_shapes, **attrs):
-        names = self.list_inputs(attrs)
-        for name, shape in zip(names, in_shapes):
-            if name in self.norm_inputs and shape is not None and shape != (1,):
-                raise shape_error(self, f"{name} must have shape (1,), got {shape}")
-        same = [s for n, s in zip(names, in_shapes) if n not in self.norm_inputs]
-        same = same_shape(self, same)[0]
-        shapes = [(1,) if n in self.norm_inputs else same[0] for n in names]
-        return shapes, [same[0]]
+    one_element = ("r1", "r2")
 
 
 @register_op
@@ -697,7 +694,8 @@ class _MultiSGD(Op):
 
     with ``mom = 0`` when the op keeps no momentum (so not quite ``sgd_update``'s
     rounding). MXNet 1.9.1 cannot infer these outputs' shapes, so there the call
-    needs ``out=``; dlkit infers them and needs none.
+    needs ``out=``; dlkit infers them and needs none. An ``mp`` variant subclasses
+    its float twin and changes only ``per_weight`` (adding ``weight32``).
     """
     per_weight = ("weight", "grad")
     preloaded = False
@@ -816,32 +814,20 @@ class MultiSGDMomUpdate(_MultiSGD):
 
 
 @register_op
-class MultiMPSGDUpdate(_MultiSGD):
+class MultiMPSGDUpdate(MultiSGDUpdate):
     """``mp_sgd_update`` for many weights; every ``weight32_i`` is overwritten."""
     name = "multi_mp_sgd_update"
     per_weight = ("weight", "grad", "weight32")
     examples = [_multi_example(3, {})]
 
-    def forward(self, xp, *data, lrs: FloatTuple, wds: FloatTuple,
-                rescale_grad: Float = 1.0, clip_gradient: Float = -1.0,
-                num_weights: Int = 1):
-        return self._update(xp, data, lrs, wds, 0.0, rescale_grad, clip_gradient,
-                            num_weights)
-
 
 @register_op
-class MultiMPSGDMomUpdate(_MultiSGD):
+class MultiMPSGDMomUpdate(MultiSGDMomUpdate):
     """``mp_sgd_mom_update`` for many weights; ``mom_i`` and ``weight32_i`` are
     overwritten."""
     name = "multi_mp_sgd_mom_update"
     per_weight = ("weight", "grad", "mom", "weight32")
     examples = [_multi_example(4, {"momentum": 0.9})]
-
-    def forward(self, xp, *data, lrs: FloatTuple, wds: FloatTuple,
-                momentum: Float = 0.0, rescale_grad: Float = 1.0,
-                clip_gradient: Float = -1.0, num_weights: Int = 1):
-        return self._update(xp, data, lrs, wds, momentum, rescale_grad,
-                            clip_gradient, num_weights)
 
 
 @register_op
@@ -874,31 +860,19 @@ class PreloadedMultiSGDMomUpdate(_MultiSGD):
 
 
 @register_op
-class PreloadedMultiMPSGDUpdate(_MultiSGD):
+class PreloadedMultiMPSGDUpdate(PreloadedMultiSGDUpdate):
     """``multi_mp_sgd_update`` with the rates as arrays ``lrs, wds``."""
     name = "preloaded_multi_mp_sgd_update"
     per_weight = ("weight", "grad", "weight32")
-    preloaded = True
     examples = [_multi_example(3, {}, preloaded=True)]
-
-    def forward(self, xp, *data, rescale_grad: Float = 1.0,
-                clip_gradient: Float = -1.0, num_weights: Int = 1):
-        return self._update(xp, data, None, None, 0.0, rescale_grad, clip_gradient,
-                            num_weights)
 
 
 @register_op
-class PreloadedMultiMPSGDMomUpdate(_MultiSGD):
+class PreloadedMultiMPSGDMomUpdate(PreloadedMultiSGDMomUpdate):
     """``multi_mp_sgd_mom_update`` with the rates as arrays ``lrs, wds``."""
     name = "preloaded_multi_mp_sgd_mom_update"
     per_weight = ("weight", "grad", "mom", "weight32")
-    preloaded = True
     examples = [_multi_example(4, {"momentum": 0.9}, preloaded=True)]
-
-    def forward(self, xp, *data, momentum: Float = 0.0, rescale_grad: Float = 1.0,
-                clip_gradient: Float = -1.0, num_weights: Int = 1):
-        return self._update(xp, data, None, None, momentum, rescale_grad,
-                            clip_gradient, num_weights)
 
 
 # --------------------------------------------------------------------------------------

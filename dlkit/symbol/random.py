@@ -18,6 +18,7 @@ draws ``data``'s shape and dtype; as in MXNet the node is named after the functi
 """
 import numbers
 
+from ..ndarray.random import _same_kind
 from ..ops.registry import get_op
 from .create import create
 from .symbol import Symbol
@@ -53,11 +54,7 @@ def _random_helper(random_op, sample_op, params, shape, dtype, kwargs):
     else:
         raise ValueError("Distribution parameters must be either Symbol or numbers, but "
                          f"got {type(values[0])}.")
-    for value in values[1:]:
-        if not isinstance(value, kind):
-            # an AssertionError, as MXNet's ``assert`` raises
-            raise AssertionError("Distribution parameters must all have the same type, "
-                                 f"but got both {type(values[0])} and {type(value)}.")
+    _same_kind(values, kind)
     if kind is Symbol:
         return _node(sample_op, values, attrs)
     return _node(random_op, [], dict(params, **attrs))

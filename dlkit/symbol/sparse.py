@@ -9,21 +9,13 @@ Differs from MXNet: ``retain`` (the op ``_sparse_retain``) is not available, and
 arrays a bound graph returns are dense NDArrays whatever the inputs' stype.
 """
 from .. import ops as _ops  # noqa: F401  (registers every operator)
+from ..ndarray.sparse import _RULES
 from ..ops.registry import OPS as _OPS
 from .register import make_function as _make_function
 
-# The names MXNet 1.9.1's mx.sym.sparse has that are operators registered in dlkit.
-_NAMES = (
-    "ElementWiseSum", "Embedding", "FullyConnected", "LinearRegressionOutput",
-    "LogisticRegressionOutput", "MAERegressionOutput", "abs", "add_n", "arccos",
-    "arccosh", "arcsin", "arcsinh", "arctan", "arctanh", "broadcast_add",
-    "broadcast_div", "broadcast_minus", "broadcast_mul", "broadcast_plus",
-    "broadcast_sub", "cast_storage", "cbrt", "ceil", "clip", "concat", "cos", "cosh",
-    "degrees", "dot", "elemwise_add", "elemwise_div", "elemwise_mul", "elemwise_sub",
-    "exp", "expm1", "fix", "floor", "gamma", "gammaln", "log", "log10", "log1p",
-    "log2", "make_loss", "mean", "negative", "norm", "radians", "relu", "rint",
-    "round", "rsqrt", "sigmoid", "sign", "sin", "sinh", "slice", "sqrt", "square",
-    "stop_gradient", "sum", "tan", "tanh", "trunc", "where", "zeros_like")
+# The names MXNet 1.9.1's mx.sym.sparse has: mx.nd.sparse's operators (listed there
+# with their storage-type rule) and cast_storage.
+_NAMES = sorted(set(_RULES) | {"cast_storage"})
 
 globals().update({name: _make_function(_OPS[name], name) for name in _NAMES
                   if name in _OPS})

@@ -9,6 +9,7 @@ import sys
 from ..base import MXNetError
 from ..context import num_gpus
 from ..io.base import DataIter
+from ..util import getenv, setenv
 
 
 def list_gpus():
@@ -54,7 +55,7 @@ def environment(*args):
     else:
         raise ValueError("environment: expecting one dict arg or two args: env var "
                          "name and value")
-    saved = {name: os.environ.get(name) for name in wanted}
+    saved = {name: getenv(name) for name in wanted}
     _set_environment(wanted)
     try:
         yield
@@ -64,10 +65,7 @@ def environment(*args):
 
 def _set_environment(values):
     for name, value in values.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+        setenv(name, value)
 
 
 @contextlib.contextmanager

@@ -239,7 +239,57 @@ class _ConvGRUCell(_BaseConvRNNCell):
         return next_h, [next_h]
 
 
-class Conv1DRNNCell(_ConvRNNCell):
+class _Conv1D:
+    """MXNet's 1-D signature and defaults (``NCW``), shared by the three 1-D cells.
+
+    Each ``Conv{1,2,3}D*Cell`` is one of these dimension mixins plus a gate class
+    (``_ConvRNNCell``, ``_ConvLSTMCell``, ``_ConvGRUCell``): the mixin only fixes the
+    defaults, which MXNet gives per number of spatial axes.
+    """
+
+    def __init__(self, input_shape, hidden_channels, i2h_kernel, h2h_kernel,
+                 i2h_pad=(0,), i2h_dilate=(1,), h2h_dilate=(1,),
+                 i2h_weight_initializer=None, h2h_weight_initializer=None,
+                 i2h_bias_initializer="zeros", h2h_bias_initializer="zeros",
+                 conv_layout="NCW", activation="tanh", prefix=None,
+                 params=None):
+        super().__init__(input_shape, hidden_channels, i2h_kernel, h2h_kernel,
+                         i2h_pad, i2h_dilate, h2h_dilate, i2h_weight_initializer,
+                         h2h_weight_initializer, i2h_bias_initializer,
+                         h2h_bias_initializer, conv_layout, activation, prefix, params)
+
+
+class _Conv2D:
+    """MXNet's 2-D signature and defaults (``NCHW``); see ``_Conv1D``."""
+
+    def __init__(self, input_shape, hidden_channels, i2h_kernel, h2h_kernel,
+                 i2h_pad=(0, 0), i2h_dilate=(1, 1), h2h_dilate=(1, 1),
+                 i2h_weight_initializer=None, h2h_weight_initializer=None,
+                 i2h_bias_initializer="zeros", h2h_bias_initializer="zeros",
+                 conv_layout="NCHW", activation="tanh", prefix=None,
+                 params=None):
+        super().__init__(input_shape, hidden_channels, i2h_kernel, h2h_kernel,
+                         i2h_pad, i2h_dilate, h2h_dilate, i2h_weight_initializer,
+                         h2h_weight_initializer, i2h_bias_initializer,
+                         h2h_bias_initializer, conv_layout, activation, prefix, params)
+
+
+class _Conv3D:
+    """MXNet's 3-D signature and defaults (``NCDHW``); see ``_Conv1D``."""
+
+    def __init__(self, input_shape, hidden_channels, i2h_kernel, h2h_kernel,
+                 i2h_pad=(0, 0, 0), i2h_dilate=(1, 1, 1), h2h_dilate=(1, 1, 1),
+                 i2h_weight_initializer=None, h2h_weight_initializer=None,
+                 i2h_bias_initializer="zeros", h2h_bias_initializer="zeros",
+                 conv_layout="NCDHW", activation="tanh", prefix=None,
+                 params=None):
+        super().__init__(input_shape, hidden_channels, i2h_kernel, h2h_kernel,
+                         i2h_pad, i2h_dilate, h2h_dilate, i2h_weight_initializer,
+                         h2h_weight_initializer, i2h_bias_initializer,
+                         h2h_bias_initializer, conv_layout, activation, prefix, params)
+
+
+class Conv1DRNNCell(_Conv1D, _ConvRNNCell):
     """An Elman RNN cell on 1-D convolutions: input (N, C, W), state ``[h]``.
 
     Parameters: see the module docstring.
@@ -252,19 +302,8 @@ class Conv1DRNNCell(_ConvRNNCell):
     (2, 5, 8)
     """
 
-    def __init__(self, input_shape, hidden_channels, i2h_kernel, h2h_kernel,
-                 i2h_pad=(0,), i2h_dilate=(1,), h2h_dilate=(1,),
-                 i2h_weight_initializer=None, h2h_weight_initializer=None,
-                 i2h_bias_initializer="zeros", h2h_bias_initializer="zeros",
-                 conv_layout="NCW", activation="tanh", prefix=None,
-                 params=None):
-        super().__init__(input_shape, hidden_channels, i2h_kernel, h2h_kernel,
-                         i2h_pad, i2h_dilate, h2h_dilate, i2h_weight_initializer,
-                         h2h_weight_initializer, i2h_bias_initializer,
-                         h2h_bias_initializer, conv_layout, activation, prefix, params)
 
-
-class Conv2DRNNCell(_ConvRNNCell):
+class Conv2DRNNCell(_Conv2D, _ConvRNNCell):
     """An Elman RNN cell on 2-D convolutions: input (N, C, H, W), state ``[h]``.
 
     Parameters: see the module docstring.
@@ -277,19 +316,8 @@ class Conv2DRNNCell(_ConvRNNCell):
     (2, 5, 8, 8)
     """
 
-    def __init__(self, input_shape, hidden_channels, i2h_kernel, h2h_kernel,
-                 i2h_pad=(0, 0), i2h_dilate=(1, 1), h2h_dilate=(1, 1),
-                 i2h_weight_initializer=None, h2h_weight_initializer=None,
-                 i2h_bias_initializer="zeros", h2h_bias_initializer="zeros",
-                 conv_layout="NCHW", activation="tanh", prefix=None,
-                 params=None):
-        super().__init__(input_shape, hidden_channels, i2h_kernel, h2h_kernel,
-                         i2h_pad, i2h_dilate, h2h_dilate, i2h_weight_initializer,
-                         h2h_weight_initializer, i2h_bias_initializer,
-                         h2h_bias_initializer, conv_layout, activation, prefix, params)
 
-
-class Conv3DRNNCell(_ConvRNNCell):
+class Conv3DRNNCell(_Conv3D, _ConvRNNCell):
     """An Elman RNN cell on 3-D convolutions: input (N, C, D, H, W), state ``[h]``.
 
     Parameters: see the module docstring.
@@ -302,19 +330,8 @@ class Conv3DRNNCell(_ConvRNNCell):
     (2, 5, 4, 4, 4)
     """
 
-    def __init__(self, input_shape, hidden_channels, i2h_kernel, h2h_kernel,
-                 i2h_pad=(0, 0, 0), i2h_dilate=(1, 1, 1), h2h_dilate=(1, 1, 1),
-                 i2h_weight_initializer=None, h2h_weight_initializer=None,
-                 i2h_bias_initializer="zeros", h2h_bias_initializer="zeros",
-                 conv_layout="NCDHW", activation="tanh", prefix=None,
-                 params=None):
-        super().__init__(input_shape, hidden_channels, i2h_kernel, h2h_kernel,
-                         i2h_pad, i2h_dilate, h2h_dilate, i2h_weight_initializer,
-                         h2h_weight_initializer, i2h_bias_initializer,
-                         h2h_bias_initializer, conv_layout, activation, prefix, params)
 
-
-class Conv1DLSTMCell(_ConvLSTMCell):
+class Conv1DLSTMCell(_Conv1D, _ConvLSTMCell):
     """An LSTM cell on 1-D convolutions: input (N, C, W), states ``[h, c]``.
 
     Parameters: see the module docstring.
@@ -327,19 +344,8 @@ class Conv1DLSTMCell(_ConvLSTMCell):
     (2, 5, 8)
     """
 
-    def __init__(self, input_shape, hidden_channels, i2h_kernel, h2h_kernel,
-                 i2h_pad=(0,), i2h_dilate=(1,), h2h_dilate=(1,),
-                 i2h_weight_initializer=None, h2h_weight_initializer=None,
-                 i2h_bias_initializer="zeros", h2h_bias_initializer="zeros",
-                 conv_layout="NCW", activation="tanh", prefix=None,
-                 params=None):
-        super().__init__(input_shape, hidden_channels, i2h_kernel, h2h_kernel,
-                         i2h_pad, i2h_dilate, h2h_dilate, i2h_weight_initializer,
-                         h2h_weight_initializer, i2h_bias_initializer,
-                         h2h_bias_initializer, conv_layout, activation, prefix, params)
 
-
-class Conv2DLSTMCell(_ConvLSTMCell):
+class Conv2DLSTMCell(_Conv2D, _ConvLSTMCell):
     """An LSTM cell on 2-D convolutions: input (N, C, H, W), states ``[h, c]``.
 
     Parameters: see the module docstring.
@@ -352,19 +358,8 @@ class Conv2DLSTMCell(_ConvLSTMCell):
     (2, 5, 8, 8)
     """
 
-    def __init__(self, input_shape, hidden_channels, i2h_kernel, h2h_kernel,
-                 i2h_pad=(0, 0), i2h_dilate=(1, 1), h2h_dilate=(1, 1),
-                 i2h_weight_initializer=None, h2h_weight_initializer=None,
-                 i2h_bias_initializer="zeros", h2h_bias_initializer="zeros",
-                 conv_layout="NCHW", activation="tanh", prefix=None,
-                 params=None):
-        super().__init__(input_shape, hidden_channels, i2h_kernel, h2h_kernel,
-                         i2h_pad, i2h_dilate, h2h_dilate, i2h_weight_initializer,
-                         h2h_weight_initializer, i2h_bias_initializer,
-                         h2h_bias_initializer, conv_layout, activation, prefix, params)
 
-
-class Conv3DLSTMCell(_ConvLSTMCell):
+class Conv3DLSTMCell(_Conv3D, _ConvLSTMCell):
     """An LSTM cell on 3-D convolutions: input (N, C, D, H, W), states ``[h, c]``.
 
     Parameters: see the module docstring.
@@ -377,19 +372,8 @@ class Conv3DLSTMCell(_ConvLSTMCell):
     (2, 5, 4, 4, 4)
     """
 
-    def __init__(self, input_shape, hidden_channels, i2h_kernel, h2h_kernel,
-                 i2h_pad=(0, 0, 0), i2h_dilate=(1, 1, 1), h2h_dilate=(1, 1, 1),
-                 i2h_weight_initializer=None, h2h_weight_initializer=None,
-                 i2h_bias_initializer="zeros", h2h_bias_initializer="zeros",
-                 conv_layout="NCDHW", activation="tanh", prefix=None,
-                 params=None):
-        super().__init__(input_shape, hidden_channels, i2h_kernel, h2h_kernel,
-                         i2h_pad, i2h_dilate, h2h_dilate, i2h_weight_initializer,
-                         h2h_weight_initializer, i2h_bias_initializer,
-                         h2h_bias_initializer, conv_layout, activation, prefix, params)
 
-
-class Conv1DGRUCell(_ConvGRUCell):
+class Conv1DGRUCell(_Conv1D, _ConvGRUCell):
     """A GRU cell on 1-D convolutions: input (N, C, W), state ``[h]``.
 
     Parameters: see the module docstring.
@@ -402,19 +386,8 @@ class Conv1DGRUCell(_ConvGRUCell):
     (2, 5, 8)
     """
 
-    def __init__(self, input_shape, hidden_channels, i2h_kernel, h2h_kernel,
-                 i2h_pad=(0,), i2h_dilate=(1,), h2h_dilate=(1,),
-                 i2h_weight_initializer=None, h2h_weight_initializer=None,
-                 i2h_bias_initializer="zeros", h2h_bias_initializer="zeros",
-                 conv_layout="NCW", activation="tanh", prefix=None,
-                 params=None):
-        super().__init__(input_shape, hidden_channels, i2h_kernel, h2h_kernel,
-                         i2h_pad, i2h_dilate, h2h_dilate, i2h_weight_initializer,
-                         h2h_weight_initializer, i2h_bias_initializer,
-                         h2h_bias_initializer, conv_layout, activation, prefix, params)
 
-
-class Conv2DGRUCell(_ConvGRUCell):
+class Conv2DGRUCell(_Conv2D, _ConvGRUCell):
     """A GRU cell on 2-D convolutions: input (N, C, H, W), state ``[h]``.
 
     Parameters: see the module docstring.
@@ -427,19 +400,8 @@ class Conv2DGRUCell(_ConvGRUCell):
     (2, 5, 8, 8)
     """
 
-    def __init__(self, input_shape, hidden_channels, i2h_kernel, h2h_kernel,
-                 i2h_pad=(0, 0), i2h_dilate=(1, 1), h2h_dilate=(1, 1),
-                 i2h_weight_initializer=None, h2h_weight_initializer=None,
-                 i2h_bias_initializer="zeros", h2h_bias_initializer="zeros",
-                 conv_layout="NCHW", activation="tanh", prefix=None,
-                 params=None):
-        super().__init__(input_shape, hidden_channels, i2h_kernel, h2h_kernel,
-                         i2h_pad, i2h_dilate, h2h_dilate, i2h_weight_initializer,
-                         h2h_weight_initializer, i2h_bias_initializer,
-                         h2h_bias_initializer, conv_layout, activation, prefix, params)
 
-
-class Conv3DGRUCell(_ConvGRUCell):
+class Conv3DGRUCell(_Conv3D, _ConvGRUCell):
     """A GRU cell on 3-D convolutions: input (N, C, D, H, W), state ``[h]``.
 
     Parameters: see the module docstring.
@@ -451,14 +413,3 @@ class Conv3DGRUCell(_ConvGRUCell):
     >>> cell(mx.nd.ones((2, 3, 6, 6, 6)), cell.begin_state(2))[0].shape
     (2, 5, 4, 4, 4)
     """
-
-    def __init__(self, input_shape, hidden_channels, i2h_kernel, h2h_kernel,
-                 i2h_pad=(0, 0, 0), i2h_dilate=(1, 1, 1), h2h_dilate=(1, 1, 1),
-                 i2h_weight_initializer=None, h2h_weight_initializer=None,
-                 i2h_bias_initializer="zeros", h2h_bias_initializer="zeros",
-                 conv_layout="NCDHW", activation="tanh", prefix=None,
-                 params=None):
-        super().__init__(input_shape, hidden_channels, i2h_kernel, h2h_kernel,
-                         i2h_pad, i2h_dilate, h2h_dilate, i2h_weight_initializer,
-                         h2h_weight_initializer, i2h_bias_initializer,
-                         h2h_bias_initializer, conv_layout, activation, prefix, params)

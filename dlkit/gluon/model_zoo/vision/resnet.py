@@ -36,7 +36,30 @@ def _conv3x3(channels, stride, in_channels):
                      use_bias=False, in_channels=in_channels)
 
 
-class BasicBlockV1(HybridBlock):
+class _ResidualV1(HybridBlock):
+    """The V1 blocks' forward: ``relu(body(x) + x)``, or ``downsample(x)`` for
+    ``x``."""
+
+    def hybrid_forward(self, F, x):
+        residual = x
+        x = self.body(x)
+        if self.downsample is not None:
+            residual = self.downsample(residual)
+        return F.Activation(x + residual, act_type="relu")
+
+
+def _downsample_v1(downsample, channels, stride, in_channels):
+    """The V1 shortcut (1x1 convolution, no bias, then BatchNorm), or None."""
+    if not downsample:
+        return None
+    shortcut = nn.HybridSequential(prefix="")
+    shortcut.add(nn.Conv2D(channels, kernel_size=1, strides=stride, use_bias=False,
+                           in_channels=in_channels))
+    shortcut.add(nn.BatchNorm())
+    return shortcut
+
+
+class BasicBlockV1(_ResidualV1):
     """Two 3x3 convolutions with BatchNorm, plus the input; ReLU after the sum.
 
     Parameters
@@ -60,22 +83,10 @@ class BasicBlockV1(HybridBlock):
         self.body.add(nn.Activation("relu"))
         self.body.add(_conv3x3(channels, 1, channels))
         self.body.add(nn.BatchNorm())
-        self.downsample = None
-        if downsample:
-            self.downsample = nn.HybridSequential(prefix="")
-            self.downsample.add(nn.Conv2D(channels, kernel_size=1, strides=stride,
-                                          use_bias=False, in_channels=in_channels))
-            self.downsample.add(nn.BatchNorm())
-
-    def hybrid_forward(self, F, x):
-        residual = x
-        x = self.body(x)
-        if self.downsample is not None:
-            residual = self.downsample(residual)
-        return F.Activation(x + residual, act_type="relu")
+        self.downsample = _downsample_v1(downsample, channels, stride, in_channels)
 
 
-class BottleneckV1(HybridBlock):
+class BottleneckV1(_ResidualV1):
     """1x1 (to ``channels // 4``), 3x3, 1x1 (back to ``channels``) convolutions with
     BatchNorm, plus the input; ReLU after the sum.
 
@@ -94,19 +105,7 @@ class BottleneckV1(HybridBlock):
         self.body.add(nn.Activation("relu"))
         self.body.add(nn.Conv2D(channels, kernel_size=1, strides=1))
         self.body.add(nn.BatchNorm())
-        self.downsample = None
-        if downsample:
-            self.downsample = nn.HybridSequential(prefix="")
-            self.downsample.add(nn.Conv2D(channels, kernel_size=1, strides=stride,
-                                          use_bias=False, in_channels=in_channels))
-            self.downsample.add(nn.BatchNorm())
-
-    def hybrid_forward(self, F, x):
-        residual = x
-        x = self.body(x)
-        if self.downsample is not None:
-            residual = self.downsample(residual)
-        return F.Activation(x + residual, act_type="relu")
+        self.downsample = _downsample_v1(downsample, channels, stride, in_channels)
 
 
 class BasicBlockV2(HybridBlock):
